@@ -1,0 +1,26 @@
+// Serves the built SPA: hashed assets cached for good, index.html never cached (so a deploy is
+// picked up), and client-side routes such as /viewer/<study>/<series> answered with index.html.
+import { existsSync } from 'node:fs';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+
+export async function staticApp(app: FastifyInstance, opts: { distDir: string }): Promise<void> {
+  if (!existsSync(`${opts.distDir}/index.html`)) {
+    app.log.warn('no built app in dist/ (run `npm run build`); serving the API only');
+    return;
+  }
+  await app.register(fastifyStatic, {
+    root: opts.distDir,
+    wildcard: false,
+    setHeaders(res, path) {
+      if (path.includes('/assets/')) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+      else res.setHeader('Cache-Control', 'no-cache');
+    },
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const path = (request.raw.url ?? '/').split('?')[0];
+    const isRoute = request.method === 'GET' && !path.startsWith('/dicom-web') && !path.startsWith('/api') && !/\.[a-z0-9]+$/i.test(path);
+    if (isRoute) return reply.header('Cache-Control', 'no-cache').sendFile('index.html');
+    return reply.code(404).type('application/json').send({ error: 'not found' });
+  });
+}

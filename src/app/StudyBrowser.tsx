@@ -1,0 +1,100 @@
+// Study browser: studies and their series from QIDO-RS. DICOM text is rendered as React text
+// nodes only (never as HTML), so a hostile PatientName shows as the characters it holds.
+import { useEffect } from 'react';
+import { useStudyBrowserStore } from '../stores/studyBrowserStore.ts';
+import { useRouteStore } from '../stores/routeStore.ts';
+import { viewerPath } from './routes.ts';
+import type { SeriesSummary } from '../dicomweb/qido.ts';
+
+function SeriesRows({ studyUid }: { studyUid: string }) {
+  const entry = useStudyBrowserStore((s) => s.series[studyUid]);
+  const navigate = useRouteStore((s) => s.navigate);
+  if (entry === undefined || entry === 'loading') return <tr><td colSpan={7} className="muted">Loading series…</td></tr>;
+  if (!Array.isArray(entry)) return <tr><td colSpan={7} className="error-text">{entry.error}</td></tr>;
+  if (entry.length === 0) return <tr><td colSpan={7} className="muted">No series.</td></tr>;
+  return (
+    <>
+      {entry.map((s: SeriesSummary) => (
+        <tr key={s.seriesInstanceUid} className="series-row" data-series-uid={s.seriesInstanceUid}>
+          <td />
+          <td colSpan={3}>
+            <a
+              href={viewerPath(s.studyInstanceUid, s.seriesInstanceUid)}
+              onClick={(e) => {
+                e.preventDefault();
+                navigate(viewerPath(s.studyInstanceUid, s.seriesInstanceUid));
+              }}
+            >
+              {s.seriesNumber !== undefined ? `#${s.seriesNumber} ` : ''}
+              {s.description || '(no description)'}
+            </a>
+          </td>
+          <td>{s.modality}</td>
+          <td className="num">{s.instanceCount ?? '?'} images</td>
+          <td />
+        </tr>
+      ))}
+    </>
+  );
+}
+
+export function StudyBrowser() {
+  const { status, error, studies, expanded, loadStudies, toggleStudy } = useStudyBrowserStore();
+  useEffect(() => {
+    if (status === 'idle') void loadStudies();
+  }, [status, loadStudies]);
+
+  return (
+    <main className="study-browser">
+      <header className="page-header">
+        <h1>Studies</h1>
+        <button onClick={() => void loadStudies()} disabled={status === 'loading'}>Refresh</button>
+      </header>
+      {status === 'loading' && <p className="muted" role="status">Loading studies…</p>}
+      {status === 'failed' && (
+        <div className="error-panel" role="alert">
+          <p>{error}</p>
+          <button onClick={() => void loadStudies()}>Retry</button>
+        </div>
+      )}
+      {status === 'ready' && studies.length === 0 && <p className="muted">The archive holds no studies yet.</p>}
+      {studies.length > 0 && (
+        <table className="studies">
+          <thead>
+            <tr>
+              <th />
+              <th>Patient name</th>
+              <th>Patient ID</th>
+              <th>Study date</th>
+              <th>Modalities</th>
+              <th>Images</th>
+              <th>Description</th>
+            </tr>
+          </thead>
+          <tbody>
+            {studies.map((st) => (
+              <StudyRow key={st.studyInstanceUid} expanded={expanded === st.studyInstanceUid} onToggle={() => void toggleStudy(st.studyInstanceUid)} study={st} />
+            ))}
+          </tbody>
+        </table>
+      )}
+    </main>
+  );
+}
+
+function StudyRow({ study, expanded, onToggle }: { study: import('../dicomweb/qido.ts').StudySummary; expanded: boolean; onToggle: () => void }) {
+  return (
+    <>
+      <tr className="study-row" data-study-uid={study.studyInstanceUid} onClick={onToggle} aria-expanded={expanded}>
+        <td><button className="link" aria-label={expanded ? 'Hide series' : 'Show series'}>{expanded ? '▾' : '▸'}</button></td>
+        <td className="patient-name">{study.patientName || '(no name)'}</td>
+        <td>{study.patientId}</td>
+        <td>{study.studyDate}</td>
+        <td>{study.modalities}</td>
+        <td className="num">{study.instanceCount ?? '?'}</td>
+        <td>{study.description}</td>
+      </tr>
+      {expanded && <SeriesRows studyUid={study.studyInstanceUid} />}
+    </>
+  );
+}

@@ -1,0 +1,32 @@
+// Cornerstone image IDs for the frames of a checked series, with the metadata the WADO-RS
+// loader needs registered up front (one series metadata request instead of one per image).
+import dicomImageLoader from '@cornerstonejs/dicom-image-loader';
+import type { SliceInfo } from './seriesValidation.ts';
+import { DICOMWEB_ROOT } from './qido.ts';
+
+export function frameUrl(studyUid: string, seriesUid: string, sopUid: string): string {
+  return `${location.origin}${DICOMWEB_ROOT}/studies/${studyUid}/series/${seriesUid}/instances/${sopUid}/frames/1`;
+}
+
+export function registerImageIds(studyUid: string, seriesUid: string, slices: SliceInfo[]): string[] {
+  return slices.map((s) => {
+    const imageId = `wadors:${frameUrl(studyUid, seriesUid, s.sopInstanceUid)}`;
+    dicomImageLoader.wadors.metaDataManager.add(imageId, s.dataset as never);
+    return imageId;
+  });
+}
+
+/**
+ * Load order for streaming: the middle slice first (the one the axial view opens on), then
+ * outwards, so the first image a reader sees is there after one frame, not half the series.
+ */
+export function centerOutOrder<T>(items: T[]): T[] {
+  const out: T[] = [];
+  const mid = Math.floor((items.length - 1) / 2);
+  out.push(items[mid]);
+  for (let d = 1; out.length < items.length; d++) {
+    if (mid + d < items.length) out.push(items[mid + d]);
+    if (mid - d >= 0) out.push(items[mid - d]);
+  }
+  return out;
+}

@@ -1,0 +1,55 @@
+// What the viewer shows about the open series: load state, progress, warnings, readout.
+import { create } from 'zustand';
+
+export type LoadPhase = 'idle' | 'metadata' | 'streaming' | 'loaded' | 'refused' | 'failed';
+
+export interface Readout {
+  viewport: string;
+  sliceNumber: number;
+  sliceCount: number;
+  positionMm: [number, number, number];
+  voxel: [number, number, number] | null;
+  hu: number | null;
+  sopInstanceUid: string | null;
+  instanceNumber: number | null;
+}
+
+export interface ViewerState {
+  phase: LoadPhase;
+  message: string | null;
+  warnings: string[];
+  framesLoaded: number;
+  framesTotal: number;
+  bytesLoaded: number;
+  failedFrames: number;
+  seriesLabel: string;
+  windowLabel: string;
+  leftTool: 'windowLevel' | 'crosshairs';
+  readout: Readout | null;
+  sliceLabels: Record<string, string>;
+  rendering: string;
+  set: (patch: Partial<ViewerState>) => void;
+  reset: () => void;
+}
+
+const initial = {
+  phase: 'idle' as LoadPhase,
+  message: null,
+  warnings: [],
+  framesLoaded: 0,
+  framesTotal: 0,
+  bytesLoaded: 0,
+  failedFrames: 0,
+  seriesLabel: '',
+  windowLabel: 'Lung W1500 L-600',
+  leftTool: 'windowLevel' as const,
+  readout: null,
+  sliceLabels: {},
+  rendering: '',
+};
+
+export const useViewerStore = create<ViewerState>((set) => ({
+  ...initial,
+  set: (patch) => set(patch),
+  reset: () => set(initial),
+}));
