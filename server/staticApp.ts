@@ -12,14 +12,14 @@ export async function staticApp(app: FastifyInstance, opts: { distDir: string })
   await app.register(fastifyStatic, {
     root: opts.distDir,
     wildcard: false,
-    setHeaders(res, path) {
-      if (path.includes('/assets/')) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
-      else res.setHeader('Cache-Control', 'no-cache');
+    cacheControl: false,
+    setHeaders(reply, path) {
+      void reply.header('Cache-Control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
   });
   app.setNotFoundHandler((request, reply) => {
     const path = (request.raw.url ?? '/').split('?')[0];
-    const isRoute = request.method === 'GET' && !path.startsWith('/dicom-web') && !path.startsWith('/api') && !/\.[a-z0-9]+$/i.test(path);
+    const isRoute = request.method === 'GET' && !path.startsWith('/dicom-web') && !path.startsWith('/api') && !/\.[a-z][a-z0-9]{0,5}$/i.test(path);
     if (isRoute) return reply.header('Cache-Control', 'no-cache').sendFile('index.html');
     return reply.code(404).type('application/json').send({ error: 'not found' });
   });

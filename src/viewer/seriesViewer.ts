@@ -267,6 +267,18 @@ export class SeriesViewer {
     return viewport ? viewport.worldToCanvas(world) : null;
   }
 
+  /** Voxel value (HU) at an index, or null before that slice has arrived; used by the e2e tests. */
+  voxelAt(i: number, j: number, k: number): number | null {
+    const v = this.volume;
+    if (!v || !v.cachedFrames[k]) return null;
+    return Number((v.voxelManager as unknown as { getAtIJK: (a: number, b: number, c: number) => number }).getAtIJK(i, j, k));
+  }
+
+  /** Source image of each volume slice k: SOP Instance UID and position (mm). */
+  sliceSources(): Array<{ sopInstanceUid: string; positionMm: number[] }> {
+    return this.slices.map((s) => ({ sopInstanceUid: s.sopInstanceUid, positionMm: [...s.positionMm] }));
+  }
+
   volumeGeometry(): { origin: number[]; spacing: number[]; dimensions: number[]; direction: number[] } | null {
     if (!this.volume) return null;
     return {

@@ -1,0 +1,64 @@
+// What a test does with the viewer page: open a series, wait for it, read pixels off the
+// canvases, ask where a world point lands on screen.
+import { expect, type Page } from '@playwright/test';
+
+export async function waitForVolumeLoaded(page: Page): Promise<void> {
+  await expect(page.getByTestId('load-count')).toContainText('loaded', { timeout: 90_000 });
+}
+
+export async function worldToPage(page: Page, viewportId: string, world: number[]): Promise<{ x: number; y: number }> {
+  return page.evaluate(
+    ({ viewportId, world }) => {
+      const viewer = window.__ctawViewer!;
+      const [cx, cy] = viewer.worldToCanvas(viewportId, world as [number, number, number])!;
+      const rect = document.querySelector(`[data-viewport="${viewportId}"]`)!.getBoundingClientRect();
+      return { x: rect.left + cx, y: rect.top + cy };
+    },
+    { viewportId, world },
+  );
+}
+
+/** Grey level (0-255) of the on-screen canvas of a view at a page position. */
+export async function pixelAt(page: Page, viewportId: string, pageX: number, pageY: number): Promise<number> {
+  return page.evaluate(
+    ({ viewportId, pageX, pageY }) => {
+      const canvas = document.querySelector(`[data-viewport="${viewportId}"] canvas`) as HTMLCanvasElement;
+      const rect = canvas.getBoundingClientRect();
+      const sx = canvas.width / rect.width;
+      const sy = canvas.height / rect.height;
+      const copy = document.createElement('canvas');
+      copy.width = canvas.width;
+      copy.height = canvas.height;
+      const ctx = copy.getContext('2d')!;
+      ctx.drawImage(canvas, 0, 0);
+      const d = ctx.getImageData(Math.round((pageX - rect.left) * sx), Math.round((pageY - rect.top) * sy), 1, 1).data;
+      return Math.round((d[0] + d[1] + d[2]) / 3);
+    },
+    { viewportId, pageX, pageY },
+  );
+}
+
+/** Mean and standard deviation of the grey levels of a view's canvas, and a hash of its pixels. */
+export async function canvasStats(page: Page, viewportId: string): Promise<{ mean: number; sd: number; hash: number }> {
+  return page.evaluate((viewportId) => {
+    const canvas = document.querySelector(`[data-viewport="${viewportId}"] canvas`) as HTMLCanvasElement;
+    const copy = document.createElement('canvas');
+    copy.width = canvas.width;
+    copy.height = canvas.height;
+    const ctx = copy.getContext('2d')!;
+    ctx.drawImage(canvas, 0, 0);
+    const d = ctx.getImageData(0, 0, copy.width, copy.height).data;
+    let sum = 0;
+    let sum2 = 0;
+    let hash = 2166136261;
+    const n = d.length / 4;
+    for (let p = 0; p < d.length; p += 4) {
+      const g = (d[p] + d[p + 1] + d[p + 2]) / 3;
+      sum += g;
+      sum2 += g * g;
+      hash = Math.imul(hash ^ d[p], 16777619) >>> 0;
+    }
+    const mean = sum / n;
+    return { mean, sd: Math.sqrt(Math.max(0, sum2 / n - mean * mean)), hash };
+  }, viewportId);
+}
