@@ -11,7 +11,7 @@ export async function staticApp(app: FastifyInstance, opts: { distDir: string })
   }
   await app.register(fastifyStatic, {
     root: opts.distDir,
-    wildcard: false,
+    wildcard: true,
     cacheControl: false,
     setHeaders(reply, path) {
       void reply.header('Cache-Control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');

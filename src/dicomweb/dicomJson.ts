@@ -34,8 +34,15 @@ export function getNumbers(ds: DicomJsonDataset, tag: string): number[] | undefi
   return ns.every(Number.isFinite) ? ns : undefined;
 }
 
-/** PN in DICOM JSON is {Alphabetic: "Family^Given^Middle^Prefix^Suffix"}; show "Family, Given Middle". */
-export function personNameToString(pn: { Alphabetic?: string } | undefined): string {
+/**
+ * PN in DICOM JSON is {Alphabetic: "Family^Given^Middle^Prefix^Suffix", Ideographic, Phonetic}
+ * (PS3.18 F.2.2). One group shows as "Family, Given Middle"; several groups are shown joined with
+ * "=" as they were stored, so nothing the archive holds is hidden from the reader.
+ */
+export function personNameToString(pn: { Alphabetic?: string; Ideographic?: string; Phonetic?: string } | undefined): string {
+  if (pn?.Ideographic || pn?.Phonetic) {
+    return [pn.Alphabetic ?? '', pn.Ideographic ?? '', pn.Phonetic ?? ''].join('=').replace(/=+$/, '');
+  }
   const raw = pn?.Alphabetic ?? '';
   const [family = '', given = '', middle = '', prefix = '', suffix = ''] = raw.split('^');
   const rest = [prefix, given, middle].filter(Boolean).join(' ');

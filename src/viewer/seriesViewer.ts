@@ -129,10 +129,12 @@ export class SeriesViewer {
       this.store.set({ framesLoaded: processed - failed });
     };
     const onError = (evt: Event) => {
-      const detail = (evt as CustomEvent).detail as { imageId: string; error?: { message?: string; status?: number } };
-      if (!volume.imageIds.includes(detail.imageId)) return;
+      // Cornerstone's volume passes its arguments shifted here (imageId may be the index), so
+      // the count comes from the volume's own frame status; the event gives the reason.
+      const detail = (evt as CustomEvent).detail as { imageId?: unknown; error?: { status?: number; request?: { status?: number } } };
+      if (typeof detail.imageId === 'string' && !volume.imageIds.includes(detail.imageId)) return;
       failed++;
-      const status = detail.error?.status ?? (detail.error as { request?: { status?: number } } | undefined)?.request?.status;
+      const status = detail.error?.status ?? detail.error?.request?.status;
       lastError = status ? `HTTP ${status}` : 'the connection failed';
       this.store.set({ failedFrames: failed });
     };
@@ -140,10 +142,12 @@ export class SeriesViewer {
       const detail = (evt as CustomEvent).detail as { volumeId: string };
       if (detail.volumeId !== volume.volumeId) return;
       this.clearStallTimer();
+      failed = total - volume.cachedFrames.filter(Boolean).length;
       if (failed > 0) {
+        this.store.set({ failedFrames: failed, framesLoaded: total - failed });
         this.store.set({
           phase: 'failed',
-          message: `${failed} of ${total} images could not be loaded (${lastError}). The server may be down or restarting.`,
+          message: `${failed} of ${total} images could not be loaded (${lastError || 'the connection failed'}). The server may be down or restarting.`,
         });
         return;
       }
