@@ -19,13 +19,10 @@ export async function buildApp(config: ServerConfig, opts: { logger?: boolean } 
     bodyLimit: 1024 * 1024,
   });
   app.get('/api/health', async () => {
-    let orthanc = false;
-    try {
-      const res = await fetch(`${config.orthancUrl}/system`, { signal: AbortSignal.timeout(2000) });
-      orthanc = res.ok;
-    } catch {
-      orthanc = false;
-    }
+    const orthanc = await fetch(`${config.orthancUrl}/system`, { signal: AbortSignal.timeout(2000) }).then(
+      (res) => res.ok,
+      () => false,
+    );
     return { ok: true, orthanc };
   });
   await app.register(dicomwebProxy, { orthancUrl: config.orthancUrl, timeoutMs: config.upstreamTimeoutMs });

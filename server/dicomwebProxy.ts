@@ -20,10 +20,11 @@ export async function dicomwebProxy(app: FastifyInstance, opts: ProxyOptions): P
   // Bodies (STOW-RS multipart) stream through untouched.
   app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
 
-  const handler = (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+  const handler = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const verdict = checkDicomwebPath(request.method, request.raw.url ?? '');
     if (!verdict.ok) {
-      return reply.code(verdict.status).type('application/json').send({ error: verdict.reason });
+      await reply.code(verdict.status).type('application/json').send({ error: verdict.reason });
+      return;
     }
     const headers: http.OutgoingHttpHeaders = {};
     for (const [name, value] of Object.entries(request.headers)) {
@@ -56,8 +57,8 @@ export async function dicomwebProxy(app: FastifyInstance, opts: ProxyOptions): P
         void reply
           .code(timedOut ? 504 : 502)
           .type('application/json')
-          .send({ error: timedOut ? 'The image archive did not answer in time.' : 'The image archive is not reachable.' })
-          .then(() => resolve());
+          .send({ error: timedOut ? 'The image archive did not answer in time.' : 'The image archive is not reachable.' });
+        resolve();
       });
       const body = request.body as NodeJS.ReadableStream | undefined;
       if (body && typeof body.pipe === 'function') body.pipe(upstreamReq);

@@ -15,18 +15,3 @@ export function registerImageIds(studyUid: string, seriesUid: string, slices: Sl
     return imageId;
   });
 }
-
-/**
- * Load order for streaming: the middle slice first (the one the axial view opens on), then
- * outwards, so the first image a reader sees is there after one frame, not half the series.
- */
-export function centerOutOrder<T>(items: T[]): T[] {
-  const out: T[] = [];
-  const mid = Math.floor((items.length - 1) / 2);
-  out.push(items[mid]);
-  for (let d = 1; out.length < items.length; d++) {
-    if (mid + d < items.length) out.push(items[mid + d]);
-    if (mid - d >= 0) out.push(items[mid - d]);
-  }
-  return out;
-}

@@ -10,7 +10,8 @@ import {
 } from '@cornerstonejs/core';
 import { fetchSeriesMetadata } from '../dicomweb/qido.ts';
 import { checkSeries, type SliceInfo } from '../dicomweb/seriesValidation.ts';
-import { centerOutOrder, registerImageIds } from '../dicomweb/imageIds.ts';
+import { registerImageIds } from '../dicomweb/imageIds.ts';
+import { centerOutOrder } from './loadOrder.ts';
 import { DicomwebError } from '../dicomweb/httpClient.ts';
 import { getString } from '../dicomweb/dicomJson.ts';
 import { TAG } from '../dicomweb/tags.ts';

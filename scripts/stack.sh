@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Starts/stops the server stack (Orthanc + the gateway serving dist/) for start, test and bench.
+#   source scripts/stack.sh; stack_up NAME ORTHANC_PORT APP_PORT; ...; stack_down
+# NAME picks the storage folder .data/NAME-orthanc, so test and bench never touch start's data.
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+STACK_ORTHANC_DIR=""
+STACK_SERVER_PID=""
+
+stack_up() {
+  local name="$1" orthanc_port="$2" app_port="$3"
+  STACK_ORTHANC_DIR="$ROOT/.data/$name-orthanc"
+  "$ROOT/scripts/orthanc.sh" start "$STACK_ORTHANC_DIR" "$orthanc_port"
+  export CTAW_ORTHANC_URL="http://127.0.0.1:$orthanc_port"
+}
+
+stack_server() {
+  local app_port="$1"
+  CTAW_PORT="$app_port" CTAW_LOG="${CTAW_LOG:-0}" "$ROOT/node_modules/.bin/tsx" "$ROOT/server/main.ts" &
+  STACK_SERVER_PID=$!
+  for _ in $(seq 1 100); do
+    if curl -fsS "http://127.0.0.1:$app_port/api/health" >/dev/null 2>&1; then return 0; fi
+    kill -0 "$STACK_SERVER_PID" 2>/dev/null || { echo "[stack] server exited" >&2; return 1; }
+    sleep 0.2
+  done
+  echo "[stack] server did not start" >&2
+  return 1
+}
+
+stack_down() {
+  if [ -n "$STACK_SERVER_PID" ]; then kill "$STACK_SERVER_PID" 2>/dev/null || true; wait "$STACK_SERVER_PID" 2>/dev/null || true; fi
+  STACK_SERVER_PID=""
+  if [ -n "$STACK_ORTHANC_DIR" ]; then "$ROOT/scripts/orthanc.sh" stop "$STACK_ORTHANC_DIR"; fi
+  STACK_ORTHANC_DIR=""
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# npm test: lint, type check, unit tests, then integration and end-to-end tests against a real
+# Orthanc and the real server (their own ports and storage, wiped each run). Every stage runs;
+# the exit code says whether all passed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh || exit 1
+source scripts/stack.sh
+ORTHANC_PORT="${CTAW_TEST_ORTHANC_PORT:-18643}"
+APP_PORT="${CTAW_TEST_PORT:-5181}"
+failed=()
+stage() {
+  local name="$1"; shift
+  echo ""
+  echo "=== $name ==="
+  local t0=$SECONDS
+  if "$@"; then echo "=== $name: ok ($((SECONDS - t0)) s)"; else echo "=== $name: FAILED ($((SECONDS - t0)) s)"; failed+=("$name"); fi
+}
+trap 'stack_down' EXIT
+
+stage "lint" node_modules/.bin/eslint --max-warnings 0 .
+stage "type check" npm run --silent typecheck
+stage "unit tests" node_modules/.bin/vitest run
+stage "build" node_modules/.bin/vite build --logLevel error
+
+rm -rf .data/test-orthanc
+stack_up test "$ORTHANC_PORT" "$APP_PORT" || exit 1
+stage "test data" node_modules/.bin/tsx scripts/test-fixtures.ts "$CTAW_ORTHANC_URL"
+stack_server "$APP_PORT" || exit 1
+export CTAW_BASE_URL="http://127.0.0.1:$APP_PORT"
+stage "integration tests" node_modules/.bin/vitest run --config vitest.integration.config.ts
+stage "end-to-end tests" node_modules/.bin/playwright test
+
+echo ""
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "FAILED stages: ${failed[*]}"
+  exit 1
+fi
+echo "all test stages passed"
