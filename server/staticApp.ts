@@ -4,6 +4,10 @@ import { existsSync } from 'node:fs';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 
+// Client-side routes answered with index.html; any other unknown path is a plain 404, so the
+// gateway never looks like it serves paths it does not (Orthanc's /instances, /system, ...).
+const SPA_ROUTES = [/^\/$/, /^\/viewer\/[0-9.]+\/[0-9.]+\/?$/];
+
 export async function staticApp(app: FastifyInstance, opts: { distDir: string }): Promise<void> {
   if (!existsSync(`${opts.distDir}/index.html`)) {
     app.log.warn('no built app in dist/ (run `npm run build`); serving the API only');
@@ -19,8 +23,7 @@ export async function staticApp(app: FastifyInstance, opts: { distDir: string })
   });
   app.setNotFoundHandler((request, reply) => {
     const path = (request.raw.url ?? '/').split('?')[0];
-    const isRoute = request.method === 'GET' && !path.startsWith('/dicom-web') && !path.startsWith('/api') && !/\.[a-z][a-z0-9]{0,5}$/i.test(path);
-    if (isRoute) return reply.header('Cache-Control', 'no-cache').sendFile('index.html');
+    if (request.method === 'GET' && SPA_ROUTES.some((r) => r.test(path))) return reply.header('Cache-Control', 'no-cache').sendFile('index.html');
     return reply.code(404).type('application/json').send({ error: 'not found' });
   });
 }
