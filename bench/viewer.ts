@@ -1,0 +1,98 @@
+// npm run bench -- viewer: opening a series, on the shared COVID CT and a synthetic
+// 512x512x300 CT, through the real server and Orthanc on loopback. Prints JSON lines.
+//   tsx bench/viewer.ts APP_BASE ORTHANC_URL
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, existsSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { measurePageLoad, type PageLoadMetrics } from './browserMetrics.ts';
+import { fetchAllFramesMs } from './transport.ts';
+import { countSeriesInstances, listDicomFiles, uploadFiles } from '../scripts/data/orthancUpload.ts';
+import { writePhantomSeries } from '../scripts/data/syntheticCt.ts';
+import { readSeriesUid } from '../scripts/data/readSeriesUid.ts';
+
+const [appBase = 'http://127.0.0.1:5182', orthancUrl = 'http://127.0.0.1:18644'] = process.argv.slice(2);
+const root = resolve(import.meta.dirname, '..');
+const RUNS = Number(process.env.CTAW_BENCH_RUNS ?? 3);
+
+function emit(name: string, value: number, unit: string, dataset: string, extra: Record<string, unknown> = {}): void {
+  console.log(JSON.stringify({ name, value: Math.round(value * 100) / 100, unit, dataset, ...extra }));
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+interface Dataset { name: string; dir: string; studyUid: string; seriesUid: string; count: number }
+
+async function studyOf(file: string): Promise<string> {
+  return /\[([0-9.]+)\]/.exec(execFileSync('dcmdump', ['+P', '0020,000d', file], { encoding: 'utf8' }))![1];
+}
+
+async function prepare(name: string, dir: string): Promise<Dataset> {
+  const files = await listDicomFiles(dir);
+  const seriesUid = await readSeriesUid(files[0]);
+  if ((await countSeriesInstances(orthancUrl, seriesUid)) < files.length) await uploadFiles(orthancUrl, files, 4);
+  return { name, dir, studyUid: await studyOf(files[0]), seriesUid, count: files.length };
+}
+
+const datasets: Dataset[] = [];
+const shared = resolve(root, '../shared/data/COVID-CT-01/dicom');
+if (existsSync(shared)) datasets.push(await prepare('shared-covid', shared));
+const synth = resolve(root, '.data/bench/synthetic-300');
+if (!existsSync(resolve(synth, 'IM0300.dcm'))) {
+  writePhantomSeries(synth, {
+    rows: 512, columns: 512, slices: 300, pixelSpacingMm: 0.7, sliceSpacingMm: 1, seed: 'ctaw-bench-300',
+    patientName: 'BENCH^SYNTHETIC', patientId: 'BENCH-300', studyDescription: 'Synthetic chest CT 300', seriesDescription: '512x512x300 uncompressed',
+  });
+}
+datasets.push(await prepare('synthetic-300', synth));
+
+const ours: Record<string, { volumeLoadedMs: number }> = {};
+for (const ds of datasets) {
+  const runs: PageLoadMetrics[] = [];
+  for (let r = 0; r < RUNS; r++) runs.push(await measurePageLoad(`${appBase}/viewer/${ds.studyUid}/${ds.seriesUid}`));
+  const transport = [];
+  for (let r = 0; r < RUNS; r++) transport.push(await fetchAllFramesMs(appBase, ds.studyUid, ds.seriesUid));
+  const m = (k: keyof PageLoadMetrics) => median(runs.map((x) => x[k]));
+  ours[ds.name] = { volumeLoadedMs: m('volumeLoadedMs') };
+  emit('first_image_ms', m('firstImageMs'), 'ms', ds.name, { runs: runs.map((x) => Math.round(x.firstImageMs)) });
+  emit('volume_loaded_ms', m('volumeLoadedMs'), 'ms', ds.name, { runs: runs.map((x) => Math.round(x.volumeLoadedMs)) });
+  emit('transport_ms', median(transport.map((t) => t.ms)), 'ms', ds.name, { mb: Math.round(transport[0].bytes / 2 ** 20) });
+  emit('volume_vs_transport', m('volumeLoadedMs') / median(transport.map((t) => t.ms)), 'ratio', ds.name);
+  emit('js_heap_mb', m('jsHeapMb'), 'MiB', ds.name);
+  emit('browser_pss_mb', m('browserPssMb'), 'MiB', ds.name);
+  emit('bytes_mb', m('bytesMb'), 'MiB', ds.name);
+}
+
+// The OHIF Viewer on the same Orthanc and data, measured by ../shared/peers, and this app by
+// the same harness, so the ratios compare like with like.
+const peersSrc = resolve(root, '../shared/peers');
+if (process.env.CTAW_BENCH_OHIF !== '0' && existsSync(peersSrc)) {
+  const peers = resolve(root, '.bench/peers');
+  rmSync(peers, { recursive: true, force: true });
+  mkdirSync(resolve(root, '.bench'), { recursive: true });
+  cpSync(peersSrc, peers, { recursive: true });
+  execFileSync('chmod', ['-R', 'u+w', peers]);
+  const ohifDist = resolve(root, '.bench/ohif-dist');
+  const version = process.env.CTAW_OHIF_VERSION ?? '3.13.2';
+  if (!existsSync(resolve(ohifDist, 'index.html'))) execFileSync('bash', [resolve(peers, 'ohif/setup.sh'), version, ohifDist], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const ohifPort = 18645;
+  const serve = spawn('node', [resolve(peers, 'serve.mjs'), '--dist', ohifDist, '--port', String(ohifPort), '--dicomweb', `${orthancUrl}/dicom-web`, '--quiet'], { stdio: 'ignore' });
+  try {
+    await new Promise((r) => setTimeout(r, 1500));
+    for (const ds of datasets) {
+      const run = (viewer: string, extra: string[]) => {
+        const out = resolve(root, `.bench/results/${viewer}-${ds.name}`);
+        execFileSync('node', [resolve(peers, 'measure.mjs'), '--study', ds.studyUid, '--instances', String(ds.count), '--runs', String(RUNS), '--scenarios', 'mpr', '--out', out, '--screenshots', 'false', ...extra], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 1_200_000 });
+        return JSON.parse(readFileSync(resolve(out, 'summary.json'), 'utf8')).scenarios.mpr as Record<string, number>;
+      };
+      const ohif = run('ohif', ['--base', `http://127.0.0.1:${ohifPort}`, '--viewer', 'ohif', '--dist', ohifDist]);
+      const mine = run('ctaw', ['--base', appBase, '--dicomweb', `${orthancUrl}/dicom-web`, '--viewer', 'url', '--url-template', `${appBase}/viewer/{study}/{series}`, '--viewports', '3']);
+      emit('ohif_first_image_ms', ohif.firstImageMs, 'ms', ds.name);
+      emit('ohif_volume_loaded_ms', ohif.csVolumeLoadedMs, 'ms', ds.name);
+      emit('ohif_browser_pss_mb', ohif.treePssPeakMB, 'MiB', ds.name);
+      emit('first_image_vs_ohif', mine.firstImageMs / ohif.firstImageMs, 'ratio', ds.name, { ours_ms: mine.firstImageMs, ohif_ms: ohif.firstImageMs });
+      emit('volume_loaded_vs_ohif', ours[ds.name].volumeLoadedMs / ohif.csVolumeLoadedMs, 'ratio', ds.name);
+      emit('pss_vs_ohif', mine.treePssPeakMB / ohif.treePssPeakMB, 'ratio', ds.name, { ours_mb: mine.treePssPeakMB, ohif_mb: ohif.treePssPeakMB });
+    }
+  } finally {
+    serve.kill();
+  }
+}

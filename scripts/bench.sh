@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# npm run bench [-- GROUP]: starts its own Orthanc and server, prints one JSON object per line
+# ({"name", "value", "unit", "dataset"}), stops them after. Groups: viewer (default: all).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh >&2
+group="${1:-all}"
+source scripts/stack.sh
+ORTHANC_PORT="${CTAW_BENCH_ORTHANC_PORT:-18644}"
+APP_PORT="${CTAW_BENCH_PORT:-5182}"
+trap 'stack_down' EXIT
+node_modules/.bin/vite build --logLevel error >&2
+stack_up bench "$ORTHANC_PORT" "$APP_PORT" >&2
+stack_server "$APP_PORT" >&2
+case "$group" in
+  viewer|all) node_modules/.bin/tsx bench/viewer.ts "http://127.0.0.1:$APP_PORT" "$CTAW_ORTHANC_URL" ;;
+  *) echo "unknown bench group: $group (known: viewer)" >&2; exit 2 ;;
+esac
