@@ -66,6 +66,7 @@ for (const ds of datasets) {
 const peersSrc = resolve(root, '../shared/peers');
 if (process.env.CTAW_BENCH_OHIF !== '0' && existsSync(peersSrc)) {
   const peers = resolve(root, '.bench/peers');
+  mkdirSync('/tmp/peers-run', { recursive: true }); // measure.mjs keeps its browser profiles there
   rmSync(peers, { recursive: true, force: true });
   mkdirSync(resolve(root, '.bench'), { recursive: true });
   cpSync(peersSrc, peers, { recursive: true });
