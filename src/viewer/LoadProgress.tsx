@@ -1,8 +1,11 @@
 // Streaming progress: images loaded of total and megabytes received.
+import { useShallow } from 'zustand/react/shallow';
 import { useViewerStore } from '../stores/viewerStore.ts';
 
 export function LoadProgress() {
-  const { phase, framesLoaded, framesTotal, bytesLoaded, failedFrames } = useViewerStore();
+  const { phase, framesLoaded, framesTotal, bytesLoaded, failedFrames } = useViewerStore(
+    useShallow((s) => ({ phase: s.phase, framesLoaded: s.framesLoaded, framesTotal: s.framesTotal, bytesLoaded: s.bytesLoaded, failedFrames: s.failedFrames })),
+  );
   if (phase === 'idle' || phase === 'refused') return null;
   if (phase === 'metadata') return <div className="load-progress" role="status">Reading series information…</div>;
   const pct = framesTotal ? Math.round((100 * framesLoaded) / framesTotal) : 0;

@@ -1,5 +1,6 @@
 // The reading layout for one series: three MPR views, a 3D view, toolbar, progress and readout.
 import { useEffect, useRef, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { useViewerStore } from '../stores/viewerStore.ts';
 import { useRouteStore } from '../stores/routeStore.ts';
 import { SeriesViewer, type ViewerElements } from './seriesViewer.ts';
@@ -19,7 +20,10 @@ export function ViewerPage({ studyUid, seriesUid }: { studyUid: string; seriesUi
   const viewerRef = useRef<SeriesViewer | null>(null);
   const [attempt, setAttempt] = useState(0);
   const navigate = useRouteStore((s) => s.navigate);
-  const { phase, message, warnings, seriesLabel, windowLabel, leftTool, sliceLabels, rendering } = useViewerStore();
+  // Only what this page draws: the readout changes on every mouse move and must not re-render it.
+  const { phase, message, warnings, seriesLabel, windowLabel, leftTool, sliceLabels, rendering, framesLoaded } = useViewerStore(
+    useShallow((s) => ({ phase: s.phase, message: s.message, warnings: s.warnings, seriesLabel: s.seriesLabel, windowLabel: s.windowLabel, leftTool: s.leftTool, sliceLabels: s.sliceLabels, rendering: s.rendering, framesLoaded: s.framesLoaded })),
+  );
 
   useEffect(() => {
     const viewer = new SeriesViewer(refs.current as ViewerElements, studyUid, seriesUid);
@@ -48,7 +52,7 @@ export function ViewerPage({ studyUid, seriesUid }: { studyUid: string; seriesUi
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
-  const blocked = phase === 'refused' || (phase === 'failed' && useViewerStore.getState().framesLoaded === 0);
+  const blocked = phase === 'refused' || (phase === 'failed' && framesLoaded === 0);
 
   return (
     <main className="viewer-page">
