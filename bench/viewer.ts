@@ -8,7 +8,7 @@ import { measurePageLoad, type PageLoadMetrics } from './browserMetrics.ts';
 import { fetchAllFramesMs } from './transport.ts';
 import { countSeriesInstances, listDicomFiles, uploadFiles } from '../scripts/data/orthancUpload.ts';
 import { writePhantomSeries } from '../scripts/data/syntheticCt.ts';
-import { readSeriesUid } from '../scripts/data/readSeriesUid.ts';
+import { readUids } from '../scripts/data/readUids.ts';
 
 const [appBase = 'http://127.0.0.1:5182', orthancUrl = 'http://127.0.0.1:18644'] = process.argv.slice(2);
 const root = resolve(import.meta.dirname, '..');
@@ -21,15 +21,11 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 interface Dataset { name: string; dir: string; studyUid: string; seriesUid: string; count: number }
 
-async function studyOf(file: string): Promise<string> {
-  return /\[([0-9.]+)\]/.exec(execFileSync('dcmdump', ['+P', '0020,000d', file], { encoding: 'utf8' }))![1];
-}
-
 async function prepare(name: string, dir: string): Promise<Dataset> {
   const files = await listDicomFiles(dir);
-  const seriesUid = await readSeriesUid(files[0]);
+  const { studyUid, seriesUid } = await readUids(files[0]);
   if ((await countSeriesInstances(orthancUrl, seriesUid)) < files.length) await uploadFiles(orthancUrl, files, 4);
-  return { name, dir, studyUid: await studyOf(files[0]), seriesUid, count: files.length };
+  return { name, dir, studyUid, seriesUid, count: files.length };
 }
 
 const datasets: Dataset[] = [];

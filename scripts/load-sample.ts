@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { countSeriesInstances, listDicomFiles, uploadFiles } from './data/orthancUpload.ts';
 import { writePhantomSeries } from './data/syntheticCt.ts';
-import { readSeriesUid } from './data/readSeriesUid.ts';
+import { readUids } from './data/readUids.ts';
 
 const orthancUrl = process.argv[2] ?? 'http://127.0.0.1:18642';
 const root = resolve(import.meta.dirname, '..');
@@ -13,7 +13,7 @@ const shared = resolve(root, '../shared/data');
 
 async function loadFolder(label: string, dir: string): Promise<void> {
   const files = await listDicomFiles(dir);
-  const seriesUid = await readSeriesUid(files[0]);
+  const { seriesUid } = await readUids(files[0]);
   const have = await countSeriesInstances(orthancUrl, seriesUid);
   if (have >= files.length) {
     console.error(`[data] ${label}: already loaded (${have} images)`);

@@ -6,30 +6,17 @@ import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node
 import { basename, join, resolve } from 'node:path';
 import { listDicomFiles, uploadFiles } from './data/orthancUpload.ts';
 import { derivedUid, writePhantomSeries } from './data/syntheticCt.ts';
-import { readSeriesUid } from './data/readSeriesUid.ts';
+import { readUids } from './data/readUids.ts';
+import type { FixtureSeries } from '../e2e/support/fixtures.ts';
 
 const orthancUrl = process.argv[2] ?? 'http://127.0.0.1:18643';
 const root = resolve(import.meta.dirname, '..');
 const shared = resolve(root, '../shared/data');
 const out = resolve(root, '.data/fixtures');
 
-export interface FixtureSeries {
-  studyUid: string;
-  seriesUid: string;
-  dir: string;
-  files: string[];
-}
-
-async function readStudyUid(file: string): Promise<string> {
-  const text = execFileSync('dcmdump', ['+P', '0020,000d', file], { encoding: 'utf8' });
-  const m = /\[([0-9.]+)\]/.exec(text);
-  if (!m) throw new Error(`no StudyInstanceUID in ${file}`);
-  return m[1];
-}
-
 async function describe(dir: string, files?: string[]): Promise<FixtureSeries> {
   const list = files ?? (await listDicomFiles(dir));
-  return { studyUid: await readStudyUid(list[0]), seriesUid: await readSeriesUid(list[0]), dir, files: list };
+  return { ...(await readUids(list[0])), dir, files: list };
 }
 
 /** A copy of some slices as a new series, compressed with a dcmtk tool (lossless). */
