@@ -80,7 +80,11 @@ if (process.env.CTAW_BENCH_OHIF !== '0' && existsSync(peersSrc)) {
         execFileSync('node', [resolve(peers, 'measure.mjs'), '--study', ds.studyUid, '--instances', String(ds.count), '--runs', String(RUNS), '--scenarios', 'mpr', '--out', out, '--screenshots', 'false', ...extra], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 1_200_000 });
         return JSON.parse(readFileSync(resolve(out, 'summary.json'), 'utf8')).scenarios.mpr as Record<string, number>;
       };
-      const ohif = run('ohif', ['--base', `http://127.0.0.1:${ohifPort}`, '--viewer', 'ohif', '--dist', ohifDist]);
+      // OHIF does not change between runs of this bench: CTAW_BENCH_OHIF=reuse keeps its last figures.
+      const ohifSummary = resolve(root, `.bench/results/ohif-${ds.name}/summary.json`);
+      const ohif = process.env.CTAW_BENCH_OHIF === 'reuse' && existsSync(ohifSummary)
+        ? (JSON.parse(readFileSync(ohifSummary, 'utf8')).scenarios.mpr as Record<string, number>)
+        : run('ohif', ['--base', `http://127.0.0.1:${ohifPort}`, '--viewer', 'ohif', '--dist', ohifDist]);
       const mine = run('ctaw', ['--base', appBase, '--dicomweb', `${orthancUrl}/dicom-web`, '--viewer', 'url', '--url-template', `${appBase}/viewer/{study}/{series}`, '--viewports', '3']);
       emit('ohif_first_image_ms', ohif.firstImageMs, 'ms', ds.name);
       emit('ohif_volume_loaded_ms', ohif.csVolumeLoadedMs, 'ms', ds.name);

@@ -25,6 +25,10 @@ test('missing slices give a warning naming the gap, and the series still loads',
   await expect(warnings).toContainText('about 2 slice(s) missing');
   await waitForVolumeLoaded(page);
   expect((await canvasStats(page, 'axial')).sd).toBeGreaterThan(5);
+  // The two missing positions stay empty in the volume instead of the series being stretched.
+  const sources = await page.evaluate(() => window.__ctawViewer!.sliceSources());
+  expect(sources).toHaveLength(30);
+  expect(sources.filter((s) => s === null)).toHaveLength(2);
 });
 
 test('frame requests failing mid-load (fault injected: requests aborted after 20 frames) give a message and a working retry', async ({ page }) => {

@@ -113,10 +113,10 @@ test('window presets change the displayed grey levels', async ({ page }) => {
 test('a deep link opens the same series again after a reload', async ({ page }) => {
   await page.goto(viewerUrl(fx.lidc));
   await waitForVolumeLoaded(page);
-  const sop0 = await page.evaluate(() => window.__ctawViewer!.sliceSources()[0].sopInstanceUid);
+  const sop0 = await page.evaluate(() => window.__ctawViewer!.sliceSources()[0]!.sopInstanceUid);
   await page.reload();
   await waitForVolumeLoaded(page);
   await expect(page).toHaveURL(new RegExp(`/viewer/${fx.lidc.studyUid}/${fx.lidc.seriesUid}$`));
-  expect(await page.evaluate(() => window.__ctawViewer!.sliceSources()[0].sopInstanceUid)).toBe(sop0);
+  expect(await page.evaluate(() => window.__ctawViewer!.sliceSources()[0]!.sopInstanceUid)).toBe(sop0);
   expect((await canvasStats(page, 'axial')).sd).toBeGreaterThan(20);
 });

@@ -143,7 +143,7 @@ export function checkSeries(instances: DicomJsonDataset[]): SeriesCheck | Series
       const a = slices[first.i].instanceNumber;
       const b = slices[first.i + 1].instanceNumber;
       warnings.push(
-        `Missing slices: about ${missing} slice(s) missing (first gap of ${first.d.toFixed(1)} mm between images ${a ?? '?'} and ${b ?? '?'}, expected ${step.toFixed(1)} mm). Distances across the gap are not exact.`,
+        `Missing slices: about ${missing} slice(s) missing (first gap of ${first.d.toFixed(1)} mm between images ${a ?? '?'} and ${b ?? '?'}, expected ${step.toFixed(1)} mm). The missing positions are left empty, so distances stay exact.`,
       );
     }
     const uneven = steps.filter((d) => d <= GAP_FACTOR * step && Math.abs(d - step) > SPACING_TOLERANCE * step);

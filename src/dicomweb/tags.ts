@@ -25,6 +25,7 @@ export const TAG = {
   Columns: '00280011',
   PixelSpacing: '00280030',
   BitsAllocated: '00280100',
+  BitsStored: '00280101',
   PixelRepresentation: '00280103',
   RescaleIntercept: '00281052',
   RescaleSlope: '00281053',

@@ -1,6 +1,8 @@
 // One-time Cornerstone3D start-up: core, tools, the DICOM image loader (codecs in web workers)
 // and the streaming volume loader.
 import {
+  cache,
+  imageLoader,
   cornerstoneStreamingImageVolumeLoader,
   getRenderingCapabilities,
   imageLoadPoolManager,
@@ -23,6 +25,12 @@ export function startCornerstone(): void {
   const cores = Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 4));
   dicomImageLoader.init({ maxWebWorkers: cores });
   volumeLoader.registerVolumeLoader('cornerstoneStreamingImageVolume', cornerstoneStreamingImageVolumeLoader as never);
+  // The slices of the volumes the app streams itself ("ctaw:" IDs) live in the image cache;
+  // Cornerstone asks an image loader for one when a volume is attached to a view.
+  imageLoader.registerImageLoader('ctaw', ((imageId: string) => {
+    const image = cache.getImage(imageId);
+    return { promise: image ? Promise.resolve(image) : Promise.reject(new Error(`${imageId} is not in the cache`)) };
+  }) as never);
   // Keep several frame requests in flight (HTTP/1.1 gives six connections per origin).
   imageRetrievalPoolManager.setMaxSimultaneousRequests(Enums.RequestType.Prefetch, 12);
   imageRetrievalPoolManager.setMaxSimultaneousRequests(Enums.RequestType.Interaction, 12);

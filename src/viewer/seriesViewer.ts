@@ -1,36 +1,30 @@
-// Opens one CT series: metadata -> checks -> streaming volume -> MPR + 3D, reporting progress
-// to the viewer store. Plain TypeScript; the React page only hands it the elements.
-import {
-  cache,
-  Enums as CoreEnums,
-  eventTarget,
-  setVolumesForViewports,
-  volumeLoader,
-  type Types,
-} from '@cornerstonejs/core';
+// Opens one CT series: metadata -> checks -> voxel grid -> frames streamed into the volume ->
+// MPR + 3D, reporting progress to the viewer store. Plain TypeScript; the React page only hands
+// it the elements.
+import { cache, Enums as CoreEnums, setVolumesForViewports, volumeLoader, type Types } from '@cornerstonejs/core';
 import { fetchSeriesMetadata } from '../dicomweb/qido.ts';
-import { checkSeries, type SliceInfo } from '../dicomweb/seriesValidation.ts';
+import { checkSeries } from '../dicomweb/seriesValidation.ts';
 import { registerImageIds } from '../dicomweb/imageIds.ts';
-import { centerOutOrder } from './loadOrder.ts';
 import { DicomwebError } from '../dicomweb/httpClient.ts';
-import { getString } from '../dicomweb/dicomJson.ts';
+import { getNumber, getNumbers, getString, type DicomJsonDataset } from '../dicomweb/dicomJson.ts';
 import { TAG } from '../dicomweb/tags.ts';
 import { useViewerStore } from '../stores/viewerStore.ts';
 import { renderingSummary, startCornerstone } from './cornerstoneSetup.ts';
 import { add3dViewport, createMprLayout, MPR_VIEWPORTS, VIEWPORT_3D, type Layout } from './viewportLayout.ts';
 import { voiRange, WINDOW_PRESETS, type WindowPreset } from './windowPresets.ts';
 import { readoutAt } from './voxelReadout.ts';
-import { watchFrameBytes } from './frameBytes.ts';
+import { buildVolumeGrid, type VolumeGrid } from './volumeGrid.ts';
+import { FrameStreamer } from './frameStreamer.ts';
+import type { PixelFormat } from './storedToHu.ts';
 
 const STALL_MS = 20_000;
+// Software WebGL needs ~30 ms a view per render: while frames stream, redraw a few times a second.
+const STREAM_RENDER_INTERVAL_MS = 250;
+// Unloaded and missing slices read as air until their frame arrives.
+const EMPTY_HU = -1024;
+const MPR_IDS = MPR_VIEWPORTS.map((v) => v.id);
 
-type StreamingVolume = Types.IImageVolume & {
-  load: (cb?: () => void) => void;
-  getImageIdsRequests: (ids: string[], priority: number) => unknown[];
-  getImageLoadRequests: (priority: number) => unknown[];
-  cachedFrames: unknown[];
-  cancelLoading?: () => void;
-};
+type LocalVolume = Types.IImageVolume & { vtkOpenGLTexture: { setUpdatedFrame: (k: number) => void } };
 
 export interface ViewerElements {
   axial: HTMLDivElement;
@@ -39,14 +33,26 @@ export interface ViewerElements {
   volume3d: HTMLDivElement;
 }
 
+function pixelFormat(ds: DicomJsonDataset): PixelFormat {
+  return {
+    bitsAllocated: getNumber(ds, TAG.BitsAllocated) ?? 16,
+    bitsStored: getNumber(ds, TAG.BitsStored) ?? getNumber(ds, TAG.BitsAllocated) ?? 16,
+    pixelRepresentation: getNumber(ds, TAG.PixelRepresentation) ?? 0,
+    rescaleSlope: getNumber(ds, TAG.RescaleSlope) ?? 1,
+    rescaleIntercept: getNumber(ds, TAG.RescaleIntercept) ?? 0,
+  };
+}
+
 export class SeriesViewer {
   private layout: Layout | null = null;
-  private volume: StreamingVolume | null = null;
-  private slices: SliceInfo[] = [];
+  private volume: LocalVolume | null = null;
+  private grid: VolumeGrid | null = null;
+  private streamer: FrameStreamer | null = null;
   private cleanups: Array<() => void> = [];
   private abort = new AbortController();
   private destroyed = false;
   private stallTimer: ReturnType<typeof setTimeout> | null = null;
+  private renderTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly elements: ViewerElements,
@@ -77,8 +83,9 @@ export class SeriesViewer {
       this.store.set({ phase: 'refused', message: check.message });
       return;
     }
-    this.slices = check.slices;
     const first = check.slices[0].dataset;
+    const grid = buildVolumeGrid(check.slices, check.rows, check.columns, check.pixelSpacingMm, check.sliceSpacingMm, getNumbers(first, TAG.ImageOrientationPatient)!);
+    this.grid = grid;
     this.store.set({
       warnings: check.warnings,
       framesTotal: check.slices.length,
@@ -87,89 +94,91 @@ export class SeriesViewer {
 
     startCornerstone();
     this.store.set({ rendering: renderingSummary() });
-    const imageIds = registerImageIds(this.studyUid, this.seriesUid, check.slices);
-    const volumeId = `cornerstoneStreamingImageVolume:${this.seriesUid}`;
-    // A retry starts from a clean volume; frames already decoded stay in the image cache.
+    const volumeId = `ctaw:${this.seriesUid}`;
     if (cache.getVolume(volumeId)) cache.removeVolumeLoadObject(volumeId);
-    const volume = (await volumeLoader.createAndCacheVolume(volumeId, { imageIds })) as unknown as StreamingVolume;
-    if (this.destroyed) return;
+    const [nx, ny, nz] = grid.dimensions;
+    const voxels = new Int16Array(nx * ny * nz).fill(EMPTY_HU);
+    const volume = volumeLoader.createLocalVolume(volumeId, {
+      scalarData: voxels,
+      dimensions: grid.dimensions,
+      spacing: grid.spacingMm,
+      origin: grid.origin,
+      direction: grid.direction as Types.Mat3,
+      metadata: {
+        BitsAllocated: 16, BitsStored: 16, SamplesPerPixel: 1, HighBit: 15, PixelRepresentation: 1,
+        PhotometricInterpretation: 'MONOCHROME2', Modality: 'CT',
+        ImageOrientationPatient: grid.direction.slice(0, 6), PixelSpacing: [grid.spacingMm[1], grid.spacingMm[0]],
+        FrameOfReferenceUID: getString(first, TAG.FrameOfReferenceUID) ?? '', Columns: nx, Rows: ny,
+        voiLut: [{ windowWidth: 1500, windowCenter: -600 }], SeriesInstanceUID: this.seriesUid,
+      } as never,
+    }) as LocalVolume;
     this.volume = volume;
-    const ordered = centerOutOrder(volume.imageIds ?? imageIds);
-    volume.getImageLoadRequests = (priority: number) => volume.getImageIdsRequests(ordered, priority);
 
     this.layout = createMprLayout(this.elements as unknown as Record<string, HTMLDivElement>);
-    const mprIds = MPR_VIEWPORTS.map((v) => v.id);
-    await setVolumesForViewports(this.layout.engine, [{ volumeId }], mprIds);
+    await setVolumesForViewports(this.layout.engine, [{ volumeId }], MPR_IDS);
     if (this.destroyed) return;
     this.applyPreset(WINDOW_PRESETS[0]);
-    this.trackLoading(volume, t0);
     this.attachReadout();
-    this.store.set({ phase: 'streaming' });
-    volume.load();
-    this.layout.engine.renderViewports(mprIds);
+
+    // Image IDs only serve the codec workers when an archive sends frames compressed.
+    const imageIds = registerImageIds(this.studyUid, this.seriesUid, check.slices);
+    const imageIdByGrid = new Map(grid.sliceAt.map((s, k) => [k, s ? imageIds[check.slices.indexOf(s)] : '']));
+    this.streamFrames(volume, grid, voxels, pixelFormat(first), (k) => imageIdByGrid.get(k) ?? '', t0);
   }
 
-  private trackLoading(volume: StreamingVolume, t0: number): void {
+  private streamFrames(volume: LocalVolume, grid: VolumeGrid, voxels: Int16Array, format: PixelFormat, imageIdOf: (k: number) => string, t0: number): void {
     let firstShown = false;
-    let processed = 0;
-    let failed = 0;
-    let lastError = '';
-    const total = this.slices.length;
-    const axialElement = this.elements.axial;
+    const axial = this.elements.axial;
     const onRendered = () => {
-      if (firstShown || processed === 0) return;
+      if (firstShown || !this.streamer || this.store.framesLoaded === 0) return;
       firstShown = true;
       performance.mark('first-image');
       console.info(`[viewer] first image after ${Math.round(performance.now() - t0)} ms`);
     };
-    const onModified = (evt: Event) => {
-      const detail = (evt as CustomEvent).detail as { volumeId: string; framesProcessed: number };
-      if (detail.volumeId !== volume.volumeId) return;
-      processed = detail.framesProcessed;
-      this.bumpStallTimer();
-      this.store.set({ framesLoaded: processed - failed });
-    };
-    const onError = (evt: Event) => {
-      // Cornerstone's volume passes its arguments shifted here (imageId may be the index), so
-      // the count comes from the volume's own frame status; the event gives the reason.
-      const detail = (evt as CustomEvent).detail as { imageId?: unknown; error?: { status?: number; request?: { status?: number } } };
-      if (typeof detail.imageId === 'string' && !volume.imageIds.includes(detail.imageId)) return;
-      failed++;
-      const status = detail.error?.status ?? detail.error?.request?.status;
-      lastError = status ? `HTTP ${status}` : 'the connection failed';
-      this.store.set({ failedFrames: failed });
-    };
-    const onCompleted = (evt: Event) => {
-      const detail = (evt as CustomEvent).detail as { volumeId: string };
-      if (detail.volumeId !== volume.volumeId) return;
-      this.clearStallTimer();
-      failed = total - volume.cachedFrames.filter(Boolean).length;
-      if (failed > 0) {
-        this.store.set({ failedFrames: failed, framesLoaded: total - failed });
-        this.store.set({
-          phase: 'failed',
-          message: `${failed} of ${total} images could not be loaded (${lastError || 'the connection failed'}). The server may be down or restarting.`,
-        });
-        return;
-      }
-      performance.mark('volume-loaded');
-      console.info(`[viewer] volume loaded after ${Math.round(performance.now() - t0)} ms`);
-      this.store.set({ phase: 'loaded', framesLoaded: total });
-      this.show3d();
-    };
-    axialElement.addEventListener(CoreEnums.Events.IMAGE_RENDERED, onRendered);
-    eventTarget.addEventListener(CoreEnums.Events.IMAGE_VOLUME_MODIFIED, onModified);
-    eventTarget.addEventListener(CoreEnums.Events.IMAGE_LOAD_ERROR, onError);
-    eventTarget.addEventListener(CoreEnums.Events.IMAGE_VOLUME_LOADING_COMPLETED, onCompleted);
-    const stopBytes = watchFrameBytes((bytes) => this.store.set({ bytesLoaded: bytes }));
+    axial.addEventListener(CoreEnums.Events.IMAGE_RENDERED, onRendered);
+    this.cleanups.push(() => axial.removeEventListener(CoreEnums.Events.IMAGE_RENDERED, onRendered));
+
+    this.store.set({ phase: 'streaming' });
     this.bumpStallTimer();
-    this.cleanups.push(() => {
-      axialElement.removeEventListener(CoreEnums.Events.IMAGE_RENDERED, onRendered);
-      eventTarget.removeEventListener(CoreEnums.Events.IMAGE_VOLUME_MODIFIED, onModified);
-      eventTarget.removeEventListener(CoreEnums.Events.IMAGE_LOAD_ERROR, onError);
-      eventTarget.removeEventListener(CoreEnums.Events.IMAGE_VOLUME_LOADING_COMPLETED, onCompleted);
-      stopBytes();
+    this.streamer = new FrameStreamer(this.studyUid, this.seriesUid, grid, voxels, format, imageIdOf, {
+      onFrame: (k, loaded, bytes) => {
+        volume.vtkOpenGLTexture.setUpdatedFrame(k);
+        this.bumpStallTimer();
+        this.store.set({ framesLoaded: loaded, bytesLoaded: bytes });
+        // The first frame is drawn at once (the reader is waiting); later ones in batches.
+        this.scheduleRender(loaded === 1 ? 0 : STREAM_RENDER_INTERVAL_MS);
+      },
+      onDone: (failed, lastError) => {
+        this.clearStallTimer();
+        this.scheduleRender(0);
+        const total = this.store.framesTotal;
+        if (failed > 0) {
+          this.store.set({
+            phase: 'failed',
+            failedFrames: failed,
+            message: `${failed} of ${total} images could not be loaded (${lastError || 'the connection failed'}). The server may be down or restarting.`,
+          });
+          return;
+        }
+        performance.mark('volume-loaded');
+        console.info(`[viewer] volume loaded after ${Math.round(performance.now() - t0)} ms`);
+        this.store.set({ phase: 'loaded' });
+        this.show3d();
+      },
     });
+    this.streamer.start();
+  }
+
+  private scheduleRender(delayMs: number): void {
+    if (this.renderTimer !== null) {
+      if (delayMs > 0) return;
+      clearTimeout(this.renderTimer);
+    }
+    this.renderTimer = setTimeout(() => {
+      this.renderTimer = null;
+      if (this.destroyed || !this.layout) return;
+      this.layout.engine.renderViewports(MPR_IDS);
+    }, delayMs);
   }
 
   private bumpStallTimer(): void {
@@ -210,7 +219,7 @@ export class SeriesViewer {
         if (!viewport || !this.volume) return;
         const rect = element.getBoundingClientRect();
         const pos: Types.Point2 = [e.clientX - rect.left, e.clientY - rect.top];
-        this.store.set({ readout: readoutAt(viewport, this.volume, this.slices, pos, v.label) });
+        this.store.set({ readout: readoutAt(viewport, this.volume, this.grid!.sliceAt, this.streamer?.loaded ?? null, pos, v.label) });
       };
       const updateSliceLabel = () => {
         const viewport = this.layout?.engine.getViewport(v.id) as Types.IVolumeViewport | undefined;
@@ -275,13 +284,13 @@ export class SeriesViewer {
   /** Voxel value (HU) at an index, or null before that slice has arrived; used by the e2e tests. */
   voxelAt(i: number, j: number, k: number): number | null {
     const v = this.volume;
-    if (!v || !v.cachedFrames[k]) return null;
+    if (!v || !this.streamer?.loaded[k]) return null;
     return Number((v.voxelManager as unknown as { getAtIJK: (a: number, b: number, c: number) => number }).getAtIJK(i, j, k));
   }
 
-  /** Source image of each volume slice k: SOP Instance UID and position (mm). */
-  sliceSources(): Array<{ sopInstanceUid: string; positionMm: number[] }> {
-    return this.slices.map((s) => ({ sopInstanceUid: s.sopInstanceUid, positionMm: [...s.positionMm] }));
+  /** Source image of each volume slice k (null where the series has no slice). */
+  sliceSources(): Array<{ sopInstanceUid: string; positionMm: number[] } | null> {
+    return (this.grid?.sliceAt ?? []).map((s) => (s ? { sopInstanceUid: s.sopInstanceUid, positionMm: [...s.positionMm] } : null));
   }
 
   volumeGeometry(): { origin: number[]; spacing: number[]; dimensions: number[]; direction: number[] } | null {
@@ -305,8 +314,13 @@ export class SeriesViewer {
     this.clearStallTimer();
     this.cleanups.forEach((f) => f());
     this.cleanups = [];
-    this.volume?.cancelLoading?.();
+    if (this.renderTimer !== null) clearTimeout(this.renderTimer);
+    this.streamer?.cancel();
     this.layout?.destroy();
     this.layout = null;
+    // One series at a time: give its voxels back as soon as the reader leaves it.
+    if (this.volume) cache.removeVolumeLoadObject(this.volume.volumeId);
+    cache.purgeCache();
+    this.volume = null;
   }
 }

@@ -7,13 +7,13 @@ interface VolumeLike {
   imageData?: unknown;
   dimensions: Types.Point3;
   voxelManager?: { getAtIJK: (i: number, j: number, k: number) => unknown };
-  cachedFrames?: unknown[];
 }
 
 export function readoutAt(
   viewport: Types.IVolumeViewport,
   volume: VolumeLike,
-  slices: SliceInfo[],
+  sliceAt: Array<SliceInfo | null>,
+  loaded: Uint8Array | null,
   canvasPos: Types.Point2,
   viewportLabel: string,
 ): Readout {
@@ -35,9 +35,9 @@ export function readoutAt(
   const [i, j, k] = ijk;
   const [nx, ny, nz] = volume.dimensions;
   if (i < 0 || j < 0 || k < 0 || i >= nx || j >= ny || k >= nz) return base;
-  const slice = slices[k];
-  const loaded = !volume.cachedFrames || Boolean(volume.cachedFrames[k]);
-  const value = loaded ? Number(volume.voxelManager?.getAtIJK(i, j, k)) : NaN;
+  const slice = sliceAt[k];
+  // A slice not yet arrived (or missing from the series) has no HU to show.
+  const value = slice && loaded?.[k] ? Number(volume.voxelManager?.getAtIJK(i, j, k)) : NaN;
   return {
     ...base,
     voxel: [i, j, k],
