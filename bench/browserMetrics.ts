@@ -12,6 +12,7 @@ export const CHROMIUM_ARGS = [
 ];
 
 export interface PageLoadMetrics {
+  seriesOpenMs: number;
   firstImageMs: number;
   volumeLoadedMs: number;
   bytesMb: number;
@@ -92,10 +93,11 @@ export async function measurePageLoad(url: string, timeoutMs = 180_000): Promise
       clearInterval(sampler);
     }
     const marks = await page.evaluate(() => ({
+      open: performance.getEntriesByName('series-open')[0]?.startTime ?? NaN,
       first: performance.getEntriesByName('first-image')[0]?.startTime ?? NaN,
       loaded: performance.getEntriesByName('volume-loaded')[0]?.startTime ?? NaN,
     }));
-    return { firstImageMs: marks.first, volumeLoadedMs: marks.loaded, bytesMb: bytes / 2 ** 20, jsHeapMb: peakHeap / 2 ** 20, browserPssMb: peakPssKb / 1024 };
+    return { seriesOpenMs: marks.open, firstImageMs: marks.first, volumeLoadedMs: marks.loaded, bytesMb: bytes / 2 ** 20, jsHeapMb: peakHeap / 2 ** 20, browserPssMb: peakPssKb / 1024 };
   } finally {
     await context.close();
     rmSync(profile, { recursive: true, force: true });

@@ -21,13 +21,28 @@ export function messageForStatus(status: number): { kind: FailureKind; message: 
   return { kind: 'server', message: `The image archive answered with an error (HTTP ${status}).` };
 }
 
+declare global {
+  interface Window {
+    __ctawPrefetch?: { url: string; response: Promise<Response> };
+  }
+}
+
+/** The answer index.html already asked for, once, when the URL matches. */
+function takePrefetched(url: string): Promise<Response> | null {
+  const prefetch = window.__ctawPrefetch;
+  if (!prefetch || prefetch.url !== url) return null;
+  delete window.__ctawPrefetch;
+  return prefetch.response;
+}
+
 export async function fetchJson<T>(url: string, opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<T> {
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const timeout = AbortSignal.timeout(timeoutMs);
   const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
   let res: Response;
   try {
-    res = await fetch(url, { headers: { Accept: 'application/dicom+json' }, signal });
+    const prefetched = typeof window !== 'undefined' ? takePrefetched(url) : null;
+    res = await (prefetched ?? fetch(url, { headers: { Accept: 'application/dicom+json' }, signal }));
   } catch (err) {
     if (timeout.aborted) throw new DicomwebError('timeout', `The image archive did not answer within ${Math.round(timeoutMs / 1000)} s.`);
     if (opts.signal?.aborted) throw err;

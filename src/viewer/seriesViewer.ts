@@ -18,13 +18,16 @@ import { FrameStreamer } from './frameStreamer.ts';
 import type { PixelFormat } from './storedToHu.ts';
 
 const STALL_MS = 20_000;
-// Software WebGL needs ~30 ms a view per render: while frames stream, redraw a few times a second.
-const STREAM_RENDER_INTERVAL_MS = 250;
+const PROGRESS_INTERVAL_MS = 300;
+// Software WebGL needs ~30 ms a view per render: while frames stream, redraw once a second.
+const STREAM_RENDER_INTERVAL_MS = 1000;
 // Unloaded and missing slices read as air until their frame arrives.
 const EMPTY_HU = -1024;
 const MPR_IDS = MPR_VIEWPORTS.map((v) => v.id);
 
-type LocalVolume = Types.IImageVolume & { vtkOpenGLTexture: { setUpdatedFrame: (k: number) => void } };
+type LocalVolume = Types.IImageVolume & {
+  vtkOpenGLTexture: { setUpdatedFrame: (k: number) => void; getUpdatedFrames: () => Array<boolean | null> };
+};
 
 export interface ViewerElements {
   axial: HTMLDivElement;
@@ -78,6 +81,7 @@ export class SeriesViewer {
       return;
     }
     if (this.destroyed) return;
+    performance.mark('series-metadata');
     const check = checkSeries(metadata);
     if (!check.ok) {
       this.store.set({ phase: 'refused', message: check.message });
@@ -113,24 +117,33 @@ export class SeriesViewer {
       } as never,
     }) as LocalVolume;
     this.volume = volume;
+    performance.mark('volume-created');
+
+    // Frames start arriving while the views are set up; the first texture upload then already
+    // holds the middle slice.
+    const imageIds = registerImageIds(this.studyUid, this.seriesUid, check.slices);
+    const imageIdByGrid = new Map(grid.sliceAt.map((s, k) => [k, s ? imageIds[check.slices.indexOf(s)] : '']));
+    this.streamFrames(volume, grid, voxels, pixelFormat(first), (k) => imageIdByGrid.get(k) ?? '', t0);
 
     this.layout = createMprLayout(this.elements as unknown as Record<string, HTMLDivElement>);
     await setVolumesForViewports(this.layout.engine, [{ volumeId }], MPR_IDS);
     if (this.destroyed) return;
+    performance.mark('views-ready');
+    // The texture was just created whole; upload only the slices that have arrived (a new WebGL
+    // texture reads as zero until then). Uploading ~130 empty float slices took ~1 s here.
+    const pending = volume.vtkOpenGLTexture.getUpdatedFrames();
+    for (let k = 0; k < pending.length; k++) if (!this.streamer?.loaded[k]) pending[k] = null;
     this.applyPreset(WINDOW_PRESETS[0]);
     this.attachReadout();
-
-    // Image IDs only serve the codec workers when an archive sends frames compressed.
-    const imageIds = registerImageIds(this.studyUid, this.seriesUid, check.slices);
-    const imageIdByGrid = new Map(grid.sliceAt.map((s, k) => [k, s ? imageIds[check.slices.indexOf(s)] : '']));
-    this.streamFrames(volume, grid, voxels, pixelFormat(first), (k) => imageIdByGrid.get(k) ?? '', t0);
+    // A small series can finish streaming before the views exist.
+    if (this.store.phase === 'loaded') this.show3d();
   }
 
   private streamFrames(volume: LocalVolume, grid: VolumeGrid, voxels: Int16Array, format: PixelFormat, imageIdOf: (k: number) => string, t0: number): void {
     let firstShown = false;
     const axial = this.elements.axial;
     const onRendered = () => {
-      if (firstShown || !this.streamer || this.store.framesLoaded === 0) return;
+      if (firstShown || !this.streamer?.loaded.some(Boolean)) return;
       firstShown = true;
       performance.mark('first-image');
       console.info(`[viewer] first image after ${Math.round(performance.now() - t0)} ms`);
@@ -140,11 +153,18 @@ export class SeriesViewer {
 
     this.store.set({ phase: 'streaming' });
     this.bumpStallTimer();
+    let lastProgressAt = 0;
     this.streamer = new FrameStreamer(this.studyUid, this.seriesUid, grid, voxels, format, imageIdOf, {
       onFrame: (k, loaded, bytes) => {
         volume.vtkOpenGLTexture.setUpdatedFrame(k);
+        if (loaded === 1) performance.mark('first-frame');
         this.bumpStallTimer();
-        this.store.set({ framesLoaded: loaded, bytesLoaded: bytes });
+        // Each progress repaint is composited in software here: a few a second, not one a frame.
+        const now = performance.now();
+        if (now - lastProgressAt > PROGRESS_INTERVAL_MS || loaded === this.store.framesTotal) {
+          lastProgressAt = now;
+          this.store.set({ framesLoaded: loaded, bytesLoaded: bytes });
+        }
         // The first frame is drawn at once (the reader is waiting); later ones in batches.
         this.scheduleRender(loaded === 1 ? 0 : STREAM_RENDER_INTERVAL_MS);
       },
@@ -156,6 +176,7 @@ export class SeriesViewer {
           this.store.set({
             phase: 'failed',
             failedFrames: failed,
+            framesLoaded: total - failed,
             message: `${failed} of ${total} images could not be loaded (${lastError || 'the connection failed'}). The server may be down or restarting.`,
           });
           return;
