@@ -27,7 +27,8 @@ export async function fetchAllFramesInBrowserMs(base: string, studyUid: string, 
           Array.from({ length: 6 }, async () => {
             while (next < sops.length) {
               const res = await fetch(`${prefix}/${sops[next++]}/frames/1`, { headers: { Accept: accept } });
-              bytes += (await res.arrayBuffer()).byteLength;
+              const n = (await res.arrayBuffer()).byteLength; // not `bytes += await`: that loses updates
+              bytes += n;
             }
           }),
         );
@@ -49,7 +50,8 @@ export async function fetchAllFramesInNodeMs(base: string, studyUid: string, ser
     Array.from({ length: 6 }, async () => {
       while (next < sops.length) {
         const r = await fetch(`${base}/dicom-web/studies/${studyUid}/series/${seriesUid}/instances/${sops[next++]}/frames/1`, { headers: { Accept: ACCEPT } });
-        bytes += (await r.arrayBuffer()).byteLength;
+        const n = (await r.arrayBuffer()).byteLength;
+        bytes += n;
       }
     }),
   );
