@@ -6,39 +6,17 @@ import { cpSync, existsSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { measurePageLoad, type PageLoadMetrics } from './browserMetrics.ts';
 import { fetchAllFramesInBrowserMs, fetchAllFramesInNodeMs } from './transport.ts';
-import { countSeriesInstances, listDicomFiles, uploadFiles } from '../scripts/data/orthancUpload.ts';
-import { writePhantomSeries } from '../scripts/data/syntheticCt.ts';
-import { readUids } from '../scripts/data/readUids.ts';
+import { sharedCovid, synthetic300, type Dataset } from './datasets.ts';
+import { emit, median } from './report.ts';
 
 const [appBase = 'http://127.0.0.1:5182', orthancUrl = 'http://127.0.0.1:18644'] = process.argv.slice(2);
 const root = resolve(import.meta.dirname, '..');
 const RUNS = Number(process.env.CTAW_BENCH_RUNS ?? 3);
 
-function emit(name: string, value: number, unit: string, dataset: string, extra: Record<string, unknown> = {}): void {
-  console.log(JSON.stringify({ name, value: Math.round(value * 100) / 100, unit, dataset, ...extra }));
-}
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-interface Dataset { name: string; dir: string; studyUid: string; seriesUid: string; count: number }
-
-async function prepare(name: string, dir: string): Promise<Dataset> {
-  const files = await listDicomFiles(dir);
-  const { studyUid, seriesUid } = await readUids(files[0]);
-  if ((await countSeriesInstances(orthancUrl, seriesUid)) < files.length) await uploadFiles(orthancUrl, files, 4);
-  return { name, dir, studyUid, seriesUid, count: files.length };
-}
-
 const datasets: Dataset[] = [];
-const shared = resolve(root, '../shared/data/COVID-CT-01/dicom');
-if (existsSync(shared)) datasets.push(await prepare('shared-covid', shared));
-const synth = resolve(root, '.data/bench/synthetic-300');
-if (!existsSync(resolve(synth, 'IM0300.dcm'))) {
-  writePhantomSeries(synth, {
-    rows: 512, columns: 512, slices: 300, pixelSpacingMm: 0.7, sliceSpacingMm: 1, seed: 'ctaw-bench-300',
-    patientName: 'BENCH^SYNTHETIC', patientId: 'BENCH-300', studyDescription: 'Synthetic chest CT 300', seriesDescription: '512x512x300 uncompressed',
-  });
-}
-datasets.push(await prepare('synthetic-300', synth));
+const covid = await sharedCovid(orthancUrl);
+if (covid) datasets.push(covid);
+datasets.push(await synthetic300(orthancUrl));
 
 const ours: Record<string, { volumeLoadedMs: number }> = {};
 for (const ds of datasets) {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # npm run bench [-- GROUP]: starts its own Orthanc and server, prints one JSON object per line
-# ({"name", "value", "unit", "dataset"}), stops them after. Groups: viewer (default: all).
+# ({"name", "value", "unit", "dataset"}), stops them after. Groups: viewer, contouring (default: all).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh >&2
@@ -12,7 +12,11 @@ trap 'stack_down' EXIT
 node_modules/.bin/vite build --logLevel error >&2
 stack_up bench "$ORTHANC_PORT" "$APP_PORT" >&2
 stack_server "$APP_PORT" >&2
+run_group() {
+  node_modules/.bin/tsx "bench/$1.ts" "http://127.0.0.1:$APP_PORT" "$CTAW_ORTHANC_URL"
+}
 case "$group" in
-  viewer|all) node_modules/.bin/tsx bench/viewer.ts "http://127.0.0.1:$APP_PORT" "$CTAW_ORTHANC_URL" ;;
-  *) echo "unknown bench group: $group (known: viewer)" >&2; exit 2 ;;
+  viewer|contouring) run_group "$group" ;;
+  all) run_group viewer; run_group contouring ;;
+  *) echo "unknown bench group: $group (known: viewer, contouring)" >&2; exit 2 ;;
 esac

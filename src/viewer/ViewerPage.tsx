@@ -8,10 +8,15 @@ import { WINDOW_PRESETS } from './windowPresets.ts';
 import { MPR_VIEWPORTS } from './viewportLayout.ts';
 import { LoadProgress } from './LoadProgress.tsx';
 import { ReadoutBar } from './ReadoutBar.tsx';
+import { ContouringPanel } from '../contouring/ui/ContouringPanel.tsx';
+import { HelpOverlay } from '../contouring/ui/HelpOverlay.tsx';
+import { clampRadius, commandForKey } from '../contouring/shortcuts.ts';
+import { useContouringStore } from '../stores/contouringStore.ts';
 
 declare global {
   interface Window {
     __ctawViewer?: SeriesViewer;
+    __ctawContouringStore?: typeof useContouringStore;
   }
 }
 
@@ -29,6 +34,8 @@ export function ViewerPage({ studyUid, seriesUid }: { studyUid: string; seriesUi
     const viewer = new SeriesViewer(refs.current as ViewerElements, studyUid, seriesUid);
     viewerRef.current = viewer;
     window.__ctawViewer = viewer;
+    // Tests and benchmarks set tool options (radius, limits) the way the panel does.
+    window.__ctawContouringStore = useContouringStore;
     void viewer.open();
     return () => {
       viewer.destroy();
@@ -38,20 +45,49 @@ export function ViewerPage({ studyUid, seriesUid }: { studyUid: string; seriesUi
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement) return;
+      const t = e.target;
+      if (t instanceof HTMLInputElement || t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement) return;
       const viewer = viewerRef.current;
       if (!viewer) return;
-      const preset = WINDOW_PRESETS.find((p) => p.key === e.key);
-      if (preset) viewer.applyPreset(preset);
-      else if (e.key === 'r') viewer.resetView();
-      else if (e.key === 'c') viewer.setLeftTool(useViewerStore.getState().leftTool === 'crosshairs' ? 'windowLevel' : 'crosshairs');
-      else if (e.key === 'ArrowUp' || e.key === 'PageUp') viewer.scroll('axial', -1);
-      else if (e.key === 'ArrowDown' || e.key === 'PageDown') viewer.scroll('axial', 1);
+      if (e.key === 'ArrowUp' || e.key === 'PageUp') return viewer.scroll('axial', -1);
+      if (e.key === 'ArrowDown' || e.key === 'PageDown') return viewer.scroll('axial', 1);
+      const command = commandForKey(e);
+      if (!command) return;
+      const contour = useContouringStore.getState();
+      const session = viewer.contouring;
+      e.preventDefault();
+      switch (command.kind) {
+        case 'preset': viewer.applyPreset(WINDOW_PRESETS[command.index]); break;
+        case 'reset': viewer.resetView(); break;
+        case 'crosshairs': viewer.setLeftTool(useViewerStore.getState().leftTool === 'crosshairs' ? 'windowLevel' : 'crosshairs'); break;
+        case 'help': contour.set({ helpOpen: !contour.helpOpen }); break;
+        case 'escape':
+          if (contour.helpOpen) contour.set({ helpOpen: false });
+          else session?.setTool('none');
+          break;
+        case 'tool': session?.setTool(command.tool); break;
+        case 'undo': session?.undo(); break;
+        case 'redo': session?.redo(); break;
+        case 'radius': contour.set({ radiusMm: clampRadius(contour.radiusMm + command.deltaMm) }); break;
+        case 'segment': session?.cycleActive(command.step); break;
+        case 'selectSegment': {
+          const seg = contour.segments[command.index];
+          if (seg) session?.setActive(seg.value);
+          break;
+        }
+        case 'toggleVisible': {
+          const seg = contour.segments.find((x) => x.value === contour.activeValue);
+          if (seg) session?.setVisible(seg.value, !seg.visible);
+          break;
+        }
+        case 'interpolate': session?.interpolate(); break;
+      }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
+  const helpOpen = useContouringStore((s) => s.helpOpen);
   const blocked = phase === 'refused' || (phase === 'failed' && framesLoaded === 0);
 
   return (
@@ -69,6 +105,7 @@ export function ViewerPage({ studyUid, seriesUid }: { studyUid: string; seriesUi
         <button aria-pressed={leftTool === 'crosshairs'} onClick={() => viewerRef.current?.setLeftTool('crosshairs')} title="Left drag: crosshairs (key c)">Crosshairs</button>
         <button onClick={() => viewerRef.current?.resetView()} title="Reset zoom, pan and window (key r)">Reset</button>
         <span className="window-label" data-testid="window-label">{windowLabel}</span>
+        <button onClick={() => useContouringStore.getState().set({ helpOpen: true })} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">?</button>
       </header>
       {warnings.length > 0 && (
         <div className="warning-panel" role="status" data-testid="series-warnings">
@@ -83,6 +120,7 @@ export function ViewerPage({ studyUid, seriesUid }: { studyUid: string; seriesUi
         </div>
       )}
       <LoadProgress />
+      <div className="viewer-body">
       <section className={blocked ? 'viewport-grid hidden' : 'viewport-grid'} onContextMenu={(e) => e.preventDefault()}>
         {MPR_VIEWPORTS.map((v) => (
           <div key={v.id} className="viewport-cell">
@@ -95,7 +133,10 @@ export function ViewerPage({ studyUid, seriesUid }: { studyUid: string; seriesUi
           <div className="viewport" data-viewport="volume3d" ref={(el) => { if (el) refs.current.volume3d = el; }} />
         </div>
       </section>
+      {!blocked && <ContouringPanel session={() => viewerRef.current?.contouring ?? null} />}
+      </div>
       <ReadoutBar rendering={rendering} />
+      {helpOpen && <HelpOverlay onClose={() => useContouringStore.getState().set({ helpOpen: false })} />}
     </main>
   );
 }

@@ -16,6 +16,9 @@ import { readoutAt } from './voxelReadout.ts';
 import { buildVolumeGrid, type VolumeGrid } from './volumeGrid.ts';
 import { FrameStreamer } from './frameStreamer.ts';
 import type { PixelFormat } from './storedToHu.ts';
+import { ContouringSession } from '../contouring/contouringSession.ts';
+import { loadStudyConfig, type StudyConfig } from '../contouring/segmentConfig.ts';
+import { useContouringStore } from '../stores/contouringStore.ts';
 
 const STALL_MS = 20_000;
 const PROGRESS_INTERVAL_MS = 300;
@@ -56,6 +59,10 @@ export class SeriesViewer {
   private destroyed = false;
   private stallTimer: ReturnType<typeof setTimeout> | null = null;
   private renderTimer: ReturnType<typeof setTimeout> | null = null;
+  private voxels: Int16Array | null = null;
+  private studyConfig: Promise<StudyConfig> | null = null;
+  private loadedHandled = false;
+  contouring: ContouringSession | null = null;
 
   constructor(
     private readonly elements: ViewerElements,
@@ -71,7 +78,11 @@ export class SeriesViewer {
     const t0 = performance.now();
     performance.mark('series-open');
     this.store.reset();
+    useContouringStore.getState().reset();
     this.store.set({ phase: 'metadata' });
+    // The segment list is read while the images load; a broken file must not stop the viewer.
+    this.studyConfig = loadStudyConfig();
+    this.studyConfig.catch((err: unknown) => useContouringStore.getState().set({ configError: err instanceof Error ? err.message : String(err) }));
     let metadata;
     try {
       metadata = await fetchSeriesMetadata(this.studyUid, this.seriesUid, this.abort.signal);
@@ -102,6 +113,7 @@ export class SeriesViewer {
     if (cache.getVolume(volumeId)) cache.removeVolumeLoadObject(volumeId);
     const [nx, ny, nz] = grid.dimensions;
     const voxels = new Int16Array(nx * ny * nz).fill(EMPTY_HU);
+    this.voxels = voxels;
     const volume = volumeLoader.createLocalVolume(volumeId, {
       scalarData: voxels,
       dimensions: grid.dimensions,
@@ -136,7 +148,7 @@ export class SeriesViewer {
     this.applyPreset(WINDOW_PRESETS[0]);
     this.attachReadout();
     // A small series can finish streaming before the views exist.
-    if (this.store.phase === 'loaded') this.show3d();
+    if (this.store.phase === 'loaded') this.onLoaded();
   }
 
   private streamFrames(volume: LocalVolume, grid: VolumeGrid, voxels: Int16Array, format: PixelFormat, imageIdOf: (k: number) => string, t0: number): void {
@@ -184,7 +196,7 @@ export class SeriesViewer {
         performance.mark('volume-loaded');
         console.info(`[viewer] volume loaded after ${Math.round(performance.now() - t0)} ms`);
         this.store.set({ phase: 'loaded' });
-        this.show3d();
+        this.onLoaded();
       },
     });
     this.streamer.start();
@@ -217,6 +229,41 @@ export class SeriesViewer {
     if (this.store.message?.startsWith('The image archive is slow')) this.store.set({ message: null });
   }
 
+  /** Once every voxel is in: the 3D view and the contouring tools (statistics need real HU). */
+  private onLoaded(): void {
+    if (!this.layout || this.loadedHandled || this.destroyed) return;
+    this.loadedHandled = true;
+    this.show3d();
+    void this.startContouring();
+  }
+
+  private async startContouring(): Promise<void> {
+    let config: StudyConfig;
+    try {
+      config = await this.studyConfig!;
+    } catch {
+      return;
+    }
+    if (this.destroyed || !this.layout || !this.volume || !this.grid || !this.voxels) return;
+    const grid = this.grid;
+    const session = new ContouringSession(
+      this.layout.engine,
+      this.elements as unknown as Record<string, HTMLDivElement>,
+      MPR_IDS,
+      { dims: grid.dimensions, spacing: grid.spacingMm, origin: grid.origin, direction: grid.direction },
+      this.voxels,
+      this.seriesUid,
+      this.volume.metadata as unknown as Record<string, unknown>,
+      config,
+    );
+    this.contouring = session;
+    await session.attach();
+    if (this.destroyed) return;
+    if (this.has3d) await session.attach3d(VIEWPORT_3D);
+  }
+
+  private has3d = false;
+
   private show3d(): void {
     if (!this.layout || !this.volume || this.destroyed) return;
     const engine = this.layout.engine;
@@ -229,6 +276,8 @@ export class SeriesViewer {
       (viewport as unknown as { setSampleDistanceMultiplier?: (m: number) => void }).setSampleDistanceMultiplier?.(2);
       viewport.resetCamera();
       viewport.render();
+      this.has3d = true;
+      if (this.contouring) void this.contouring.attach3d(VIEWPORT_3D);
     });
   }
 
@@ -287,6 +336,8 @@ export class SeriesViewer {
   setLeftTool(tool: 'windowLevel' | 'crosshairs'): void {
     this.layout?.setLeftTool(tool);
     this.store.set({ leftTool: tool });
+    // Choosing a navigation tool puts the paint tools down.
+    this.contouring?.setTool('none');
   }
 
   /** Scroll a view by whole slices (keyboard and tests). */
@@ -324,6 +375,58 @@ export class SeriesViewer {
     };
   }
 
+  canvasToWorld(viewportId: string, canvas: Types.Point2): Types.Point3 | null {
+    const viewport = this.layout?.engine.getViewport(viewportId);
+    return viewport ? viewport.canvasToWorld(canvas) : null;
+  }
+
+  /** Voxel count per label value; used by the e2e tests. */
+  labelCounts(): Record<number, number> {
+    const data = this.contouring?.editor.labelmap.data;
+    const counts: Record<number, number> = {};
+    if (!data) return counts;
+    const c = new Float64Array(256);
+    for (let n = 0; n < data.length; n++) c[data[n]]++;
+    c.forEach((v, value) => { if (value > 0 && v > 0) counts[value] = v; });
+    return counts;
+  }
+
+  /** Voxel indices (i + nx*(j + ny*k)) holding a label; used by the e2e tests. */
+  labelIndices(value: number): number[] {
+    const data = this.contouring?.editor.labelmap.data;
+    const out: number[] = [];
+    if (data) for (let n = 0; n < data.length; n++) if (data[n] === value) out.push(n);
+    return out;
+  }
+
+  /** FNV-1a hash of the whole labelmap; used by the e2e tests to compare states byte for byte. */
+  labelHash(): string {
+    const data = this.contouring?.editor.labelmap.data;
+    if (!data) return '';
+    let h = 2166136261;
+    for (let n = 0; n < data.length; n++) h = Math.imul(h ^ data[n], 16777619) >>> 0;
+    return `${h.toString(16)}:${data.length}`;
+  }
+
+  /** HU of the voxels at the given indices; used by the e2e tests. */
+  huAt(indices: number[]): number[] {
+    const v = this.voxels;
+    return v ? indices.map((n) => v[n]) : [];
+  }
+
+  /** HU of a whole axial slice; used by the e2e tests for reference flood fills. */
+  huSlice(k: number): number[] {
+    const g = this.grid;
+    const v = this.voxels;
+    if (!g || !v) return [];
+    const plane = g.dimensions[0] * g.dimensions[1];
+    return Array.from(v.subarray(k * plane, (k + 1) * plane));
+  }
+
+  paintTimings(): Array<{ tool: string; updateMs: number; frameMs: number }> {
+    return this.contouring ? [...this.contouring.timings] : [];
+  }
+
   private fail(err: unknown): void {
     const message = err instanceof DicomwebError ? err.message : `Loading failed: ${err instanceof Error ? err.message : String(err)}`;
     this.store.set({ phase: 'failed', message });
@@ -337,6 +440,8 @@ export class SeriesViewer {
     this.cleanups = [];
     if (this.renderTimer !== null) clearTimeout(this.renderTimer);
     this.streamer?.cancel();
+    this.contouring?.destroy();
+    this.contouring = null;
     this.layout?.destroy();
     this.layout = null;
     // One series at a time: give its voxels back as soon as the reader leaves it.

@@ -1,0 +1,549 @@
+// The contouring side of an open series: turns strokes on the MPR views into labelmap edits
+// under the active tool, keeps the display, statistics and undo state in step, and carries out
+// the segment panel's commands. Owns the labelmap bytes through its LabelmapEditor.
+import { Enums as CoreEnums, type RenderingEngine, type Types } from '@cornerstonejs/core';
+import { useContouringStore, type PaintTool, type Segment } from '../stores/contouringStore.ts';
+import { axisOfNormal, forEachInBallStroke, forEachInDiscStroke, inPlane, worldToIJK, type GridFrame } from './brushGeometry.ts';
+import { LabelmapDisplay } from './labelmapDisplay.ts';
+import { LabelmapEditor, type EditResult } from './labelmapEditor.ts';
+import { sliceAddress, sliceSpacing, voxelIndex, type Axis, type Labelmap } from './labelmapGrid.ts';
+import { ruledValue, type PaintRule } from './paintRule.ts';
+import { attachStrokes, ViewOverlay, type StrokeHandler } from './pointerStrokes.ts';
+import { regionGrow } from './regionGrow.ts';
+import { ellipseCells, polygonCells, rectangleCells } from './scissorsShapes.ts';
+import { EXTRA_COLORS, type Rgb, type StudyConfig } from './segmentConfig.ts';
+import { keepLargestComponent, smallIslands } from './connectedComponents.ts';
+import { interpolateBetweenSlices } from './sliceInterpolation.ts';
+
+export interface PaintTiming {
+  tool: PaintTool;
+  /** Pointer event to labelmap updated (ms). */
+  updateMs: number;
+  /** Pointer event to the view's next rendered frame (ms). */
+  frameMs: number;
+}
+
+interface Stroke {
+  viewportId: string;
+  tool: PaintTool;
+  axis: Axis;
+  position: number;
+  last: [number, number, number];
+  /** Scissors outline: canvas points and in-plane cell points. */
+  canvas: Array<[number, number]>;
+  cells: Array<[number, number]>;
+}
+
+const STATS_INTERVAL_MS = 200;
+const RENDER_3D_DELAY_MS = 400;
+const MAX_TIMINGS = 2000;
+const BRUSH_TOOLS: PaintTool[] = ['brush', 'eraser', 'threshold', 'sphere'];
+const SCISSORS_TOOLS: PaintTool[] = ['scissorsRect', 'scissorsCircle', 'scissorsLasso'];
+
+const TOOL_LABELS: Record<PaintTool, string> = {
+  none: 'Navigate',
+  brush: 'Brush',
+  eraser: 'Eraser',
+  sphere: 'Sphere brush',
+  threshold: 'Threshold brush',
+  grow2d: 'Region growing (slice)',
+  grow3d: 'Region growing (3D)',
+  scissorsRect: 'Scissors (rectangle)',
+  scissorsCircle: 'Scissors (circle)',
+  scissorsLasso: 'Scissors (lasso)',
+};
+
+export function toolLabel(tool: PaintTool): string {
+  return TOOL_LABELS[tool];
+}
+
+function css(color: Rgb): string {
+  return `rgb(${color[0]}, ${color[1]}, ${color[2]})`;
+}
+
+export class ContouringSession {
+  readonly editor: LabelmapEditor;
+  private readonly display: LabelmapDisplay;
+  private readonly overlays = new Map<string, ViewOverlay>();
+  private cleanups: Array<() => void> = [];
+  private stroke: Stroke | null = null;
+  private lastAxis: Axis = 2;
+  private statsTimer: ReturnType<typeof setTimeout> | null = null;
+  private render3dTimer: ReturnType<typeof setTimeout> | null = null;
+  private removed = new Map<number, Segment>();
+  private pendingTimings: Array<{ tool: PaintTool; t0: number; updateMs: number }> = [];
+  private has3d = false;
+  readonly timings: PaintTiming[] = [];
+
+  constructor(
+    private readonly engine: RenderingEngine,
+    private readonly elements: Record<string, HTMLDivElement>,
+    private readonly mprIds: string[],
+    private readonly frame: GridFrame,
+    private readonly hu: Int16Array,
+    seriesUid: string,
+    referenceMetadata: Record<string, unknown>,
+    config: StudyConfig,
+  ) {
+    this.display = new LabelmapDisplay(seriesUid, frame, referenceMetadata);
+    const labelmap: Labelmap = { data: this.display.data, dims: frame.dims, spacing: frame.spacing };
+    this.editor = new LabelmapEditor(labelmap, hu);
+    const segments: Segment[] = config.segments.map((s, n) => ({ ...s, value: n + 1, visible: true, locked: false }));
+    this.store.set({ segments, activeValue: 1, ready: false, stats: {}, canUndo: false, canRedo: false, notice: null });
+    this.newSegmentConcepts = config.newSegment;
+  }
+
+  private readonly newSegmentConcepts: StudyConfig['newSegment'];
+
+  private get store() {
+    return useContouringStore.getState();
+  }
+
+  async attach(): Promise<void> {
+    await this.display.attach(this.mprIds);
+    for (const s of this.store.segments) this.display.setColor(s.value, s.color);
+    const handler: StrokeHandler = {
+      active: () => this.store.tool !== 'none',
+      start: (id, pos, e) => this.startStroke(id, pos, e),
+      move: (id, pos, e) => this.moveStroke(id, pos, e),
+      end: (id, pos, e) => this.endStroke(id, pos, e),
+      hover: (id, pos) => this.hover(id, pos),
+    };
+    for (const id of this.mprIds) {
+      const element = this.elements[id];
+      this.overlays.set(id, new ViewOverlay(element));
+      this.cleanups.push(attachStrokes(id, element, handler));
+      const onRendered = () => this.frameRendered(id);
+      element.addEventListener(CoreEnums.Events.IMAGE_RENDERED, onRendered);
+      this.cleanups.push(() => element.removeEventListener(CoreEnums.Events.IMAGE_RENDERED, onRendered));
+    }
+    this.publishStats();
+    this.store.set({ ready: true });
+    this.renderAll();
+  }
+
+  /** Shows the segments in the 3D view once it exists. */
+  async attach3d(viewportId: string): Promise<void> {
+    await this.display.attach([viewportId]);
+    for (const s of this.store.segments) {
+      this.display.setColor(s.value, s.color);
+      if (!s.visible) this.display.setVisible(s.value, false);
+    }
+    this.has3d = true;
+    this.schedule3dRender();
+  }
+
+  // --- strokes ---------------------------------------------------------------------------
+
+  private viewport(id: string): Types.IVolumeViewport {
+    return this.engine.getViewport(id) as Types.IVolumeViewport;
+  }
+
+  private ijkAt(viewportId: string, canvas: [number, number]): [number, number, number] {
+    const world = this.viewport(viewportId).canvasToWorld(canvas as Types.Point2);
+    return worldToIJK(this.frame, world);
+  }
+
+  private activeSegment(): Segment | undefined {
+    return this.store.segments.find((s) => s.value === this.store.activeValue);
+  }
+
+  private rule(erase: boolean): PaintRule {
+    const { segments, activeValue, emptyOnly } = this.store;
+    return {
+      value: erase ? 0 : activeValue,
+      eraseValue: activeValue,
+      locked: new Set(segments.filter((s) => s.locked).map((s) => s.value)),
+      emptyOnly,
+    };
+  }
+
+  private startStroke(viewportId: string, canvas: [number, number], event: PointerEvent): void {
+    const tool = this.store.tool;
+    const active = this.activeSegment();
+    if (!active) {
+      this.store.set({ notice: 'Add a segment to paint on.' });
+      return;
+    }
+    if (active.locked && tool !== 'none') {
+      this.store.set({ notice: `"${active.label}" is locked: unlock it to edit.` });
+      return;
+    }
+    const camera = this.viewport(viewportId).getCamera();
+    const axis = axisOfNormal(this.frame, camera.viewPlaneNormal!);
+    const ijk = this.ijkAt(viewportId, canvas);
+    const position = Math.round(ijk[axis]);
+    this.lastAxis = axis;
+    this.stroke = { viewportId, tool, axis, position, last: ijk, canvas: [canvas], cells: [inPlane(axis, ijk)] };
+    if (tool === 'grow2d' || tool === 'grow3d') {
+      this.stroke = null;
+      this.grow(tool, ijk, axis);
+      return;
+    }
+    if (BRUSH_TOOLS.includes(tool)) {
+      const { thresholdRange } = this.store;
+      this.editor.begin(TOOL_LABELS[tool], this.rule(tool === 'eraser'), tool === 'threshold' ? thresholdRange : null);
+      this.paintSegment(ijk, ijk, event);
+    } else if (SCISSORS_TOOLS.includes(tool)) {
+      this.drawScissors();
+    }
+  }
+
+  private moveStroke(viewportId: string, canvas: [number, number], event: PointerEvent): void {
+    const stroke = this.stroke;
+    if (!stroke || stroke.viewportId !== viewportId) return;
+    const ijk = this.ijkAt(viewportId, canvas);
+    this.hover(viewportId, canvas);
+    if (BRUSH_TOOLS.includes(stroke.tool)) {
+      this.paintSegment(stroke.last, ijk, event);
+      stroke.last = ijk;
+    } else if (SCISSORS_TOOLS.includes(stroke.tool)) {
+      const cell = inPlane(stroke.axis, ijk);
+      if (stroke.tool === 'scissorsLasso') {
+        stroke.canvas.push(canvas);
+        stroke.cells.push(cell);
+      } else {
+        stroke.canvas[1] = canvas;
+        stroke.cells[1] = cell;
+      }
+      this.drawScissors();
+    }
+  }
+
+  private endStroke(viewportId: string, canvas: [number, number], event: PointerEvent): void {
+    const stroke = this.stroke;
+    if (!stroke || stroke.viewportId !== viewportId) return;
+    this.moveStroke(viewportId, canvas, event);
+    this.stroke = null;
+    if (BRUSH_TOOLS.includes(stroke.tool)) {
+      this.finishEdit(this.editor.end());
+    } else if (SCISSORS_TOOLS.includes(stroke.tool)) {
+      this.overlays.get(viewportId)?.hideShape();
+      this.applyScissors(stroke);
+    }
+  }
+
+  /** Paints the brush swept from a to b (continuous ijk) for the stroke in progress. */
+  private paintSegment(a: readonly number[], b: readonly number[], event: PointerEvent): void {
+    const stroke = this.stroke!;
+    const { radiusMm } = this.store;
+    const { dims, spacing } = this.frame;
+    if (stroke.tool === 'sphere') {
+      forEachInBallStroke(dims, spacing, a, b, radiusMm, this.editor.write);
+    } else {
+      forEachInDiscStroke(dims, spacing, stroke.axis, stroke.position, inPlane(stroke.axis, a), inPlane(stroke.axis, b), radiusMm, this.editor.write);
+    }
+    const slices = this.editor.takeTouchedSlices();
+    const updateMs = performance.now() - event.timeStamp;
+    if (slices.length > 0) this.display.markSlices(slices);
+    this.pendingTimings.push({ tool: stroke.tool, t0: event.timeStamp, updateMs });
+    this.viewport(stroke.viewportId).render();
+    this.scheduleStats();
+  }
+
+  private frameRendered(viewportId: string): void {
+    if (this.pendingTimings.length === 0 || this.stroke?.viewportId !== viewportId) return;
+    const now = performance.now();
+    for (const p of this.pendingTimings) this.timings.push({ tool: p.tool, updateMs: p.updateMs, frameMs: now - p.t0 });
+    this.pendingTimings = [];
+    if (this.timings.length > MAX_TIMINGS) this.timings.splice(0, this.timings.length - MAX_TIMINGS);
+  }
+
+  private drawScissors(): void {
+    const stroke = this.stroke!;
+    const overlay = this.overlays.get(stroke.viewportId);
+    if (!overlay) return;
+    const color = this.store.scissorsErase ? 'rgb(255,255,255)' : css(this.activeSegment()?.color ?? [255, 255, 0]);
+    const [p, q = p] = stroke.canvas;
+    if (stroke.tool === 'scissorsLasso') overlay.showShape(stroke.canvas, color);
+    else if (stroke.tool === 'scissorsRect') overlay.showShape([[p[0], p[1]], [q[0], p[1]], [q[0], q[1]], [p[0], q[1]]], color);
+    else {
+      const r = Math.hypot(q[0] - p[0], q[1] - p[1]);
+      const ring: Array<[number, number]> = [];
+      for (let n = 0; n < 48; n++) ring.push([p[0] + r * Math.cos((n * Math.PI) / 24), p[1] + r * Math.sin((n * Math.PI) / 24)]);
+      overlay.showShape(ring, color);
+    }
+  }
+
+  private applyScissors(stroke: Stroke): void {
+    const slice = sliceAddress(this.frame.dims, stroke.axis, stroke.position);
+    const { width, height } = slice;
+    const [a, b = a] = stroke.cells;
+    let cells: Uint32Array;
+    if (stroke.tool === 'scissorsLasso') {
+      if (stroke.cells.length < 3) return;
+      cells = polygonCells(stroke.cells, width, height);
+    } else if (stroke.tool === 'scissorsRect') {
+      cells = rectangleCells(a, b, width, height);
+    } else {
+      // The circle is round in mm: its radius in cells differs along u and v at anisotropic spacing.
+      const [su, sv] = sliceSpacing(this.frame.spacing, stroke.axis);
+      const rMm = Math.hypot((b[0] - a[0]) * su, (b[1] - a[1]) * sv);
+      cells = ellipseCells(a, rMm / su, rMm / sv, width, height);
+    }
+    const erase = this.store.scissorsErase;
+    this.editor.begin(`${TOOL_LABELS[stroke.tool]} ${erase ? 'erase' : 'fill'}`, this.rule(erase));
+    for (let n = 0; n < cells.length; n++) {
+      const u = cells[n] % width;
+      this.editor.write(slice.index(u, (cells[n] - u) / width));
+    }
+    this.finishEdit(this.editor.end());
+  }
+
+  private grow(tool: 'grow2d' | 'grow3d', ijk: [number, number, number], axis: Axis): void {
+    const { dims } = this.frame;
+    const seed: [number, number, number] = [Math.round(ijk[0]), Math.round(ijk[1]), Math.round(ijk[2])];
+    if (seed.some((c, a) => c < 0 || c >= dims[a])) return;
+    const seedHu = this.hu[voxelIndex(dims, seed[0], seed[1], seed[2])];
+    const { growToleranceHu, growMaxVoxels, activeValue } = this.store;
+    const rule = this.rule(false);
+    const labels = this.editor.labelmap.data;
+    const t0 = performance.now();
+    const result = regionGrow(this.hu, dims, seed, {
+      lo: seedHu - growToleranceHu,
+      hi: seedHu + growToleranceHu,
+      maxVoxels: growMaxVoxels,
+      mode: tool === 'grow2d' ? '2d' : '3d',
+      axis,
+      // Locked segments (and others, when painting over empty voxels only) are walls.
+      canEnter: (index) => labels[index] === activeValue || ruledValue(rule, labels[index]) >= 0,
+    });
+    this.editor.begin(TOOL_LABELS[tool], rule);
+    this.editor.writeAll(result.indices);
+    const edit = this.editor.end();
+    this.lastGrowMs = performance.now() - t0;
+    this.store.set({
+      notice: result.truncated
+        ? `Region growing stopped at the limit of ${growMaxVoxels.toLocaleString('en')} voxels: lower the tolerance or raise the limit.`
+        : `Region growing filled ${edit.voxels.toLocaleString('en')} voxels (seed ${seedHu} HU ± ${growToleranceHu}).`,
+    });
+    this.finishEdit(edit);
+  }
+
+  /** Time of the last region growing, from click to labelmap updated (benchmark). */
+  lastGrowMs = 0;
+
+  private hover(viewportId: string, canvas: [number, number] | null): void {
+    for (const [id, overlay] of this.overlays) if (id !== viewportId || !canvas) overlay.hideCursor();
+    const tool = this.store.tool;
+    if (!canvas || !BRUSH_TOOLS.includes(tool)) return;
+    const overlay = this.overlays.get(viewportId);
+    if (!overlay) return;
+    // Pixels per mm along the view's horizontal and vertical, from the camera as it is now.
+    const viewport = this.viewport(viewportId);
+    const w0 = viewport.canvasToWorld(canvas as Types.Point2);
+    const wx = viewport.canvasToWorld([canvas[0] + 10, canvas[1]] as Types.Point2);
+    const wy = viewport.canvasToWorld([canvas[0], canvas[1] + 10] as Types.Point2);
+    const mmPerPxX = Math.hypot(wx[0] - w0[0], wx[1] - w0[1], wx[2] - w0[2]) / 10;
+    const mmPerPxY = Math.hypot(wy[0] - w0[0], wy[1] - w0[1], wy[2] - w0[2]) / 10;
+    const r = this.store.radiusMm;
+    const color = tool === 'eraser' ? 'rgb(255,255,255)' : css(this.activeSegment()?.color ?? [255, 255, 0]);
+    overlay.showCursor(canvas[0], canvas[1], r / mmPerPxX, r / mmPerPxY, color);
+  }
+
+  // --- after an edit ---------------------------------------------------------------------
+
+  private finishEdit(edit: EditResult | null): void {
+    if (edit && edit.slices.length > 0) this.display.markSlices(edit.slices);
+    this.restoreSegmentsWithVoxels();
+    this.renderAll();
+    this.publishStats();
+    this.publishHistory();
+  }
+
+  private renderAll(): void {
+    this.engine.renderViewports(this.mprIds);
+    this.schedule3dRender();
+  }
+
+  private schedule3dRender(): void {
+    if (!this.has3d) return;
+    if (this.render3dTimer) clearTimeout(this.render3dTimer);
+    // The 3D view takes seconds per frame in software WebGL: draw it once editing pauses.
+    this.render3dTimer = setTimeout(() => {
+      this.render3dTimer = null;
+      if (this.stroke) return this.schedule3dRender();
+      this.engine.getViewport('volume3d')?.render();
+    }, RENDER_3D_DELAY_MS);
+  }
+
+  private scheduleStats(): void {
+    if (this.statsTimer) return;
+    this.statsTimer = setTimeout(() => {
+      this.statsTimer = null;
+      this.publishStats();
+    }, STATS_INTERVAL_MS);
+  }
+
+  private publishStats(): void {
+    const stats: Record<number, ReturnType<LabelmapEditor['stats']['summary']>> = {};
+    for (const s of this.store.segments) stats[s.value] = this.editor.stats.summary(s.value);
+    this.store.set({ stats });
+  }
+
+  private publishHistory(): void {
+    const h = this.editor.history;
+    this.store.set({ canUndo: h.canUndo, canRedo: h.canRedo, undoLabel: h.nextUndoLabel, redoLabel: h.nextRedoLabel });
+  }
+
+  /** A deleted segment comes back to the list when undo brings its voxels back. */
+  private restoreSegmentsWithVoxels(): void {
+    if (this.removed.size === 0) return;
+    const back: Segment[] = [];
+    for (const [value, seg] of this.removed) {
+      if (this.editor.stats.summary(value).voxels > 0) {
+        back.push(seg);
+        this.removed.delete(value);
+      }
+    }
+    if (back.length) this.store.set({ segments: [...this.store.segments, ...back].sort((a, b) => a.value - b.value) });
+  }
+
+  // --- commands --------------------------------------------------------------------------
+
+  undo(): void {
+    this.cancelStroke();
+    this.finishEdit(this.editor.undo());
+  }
+
+  redo(): void {
+    this.cancelStroke();
+    this.finishEdit(this.editor.redo());
+  }
+
+  private cancelStroke(): void {
+    if (this.stroke && this.editor.editing) this.finishEdit(this.editor.end());
+    this.stroke = null;
+  }
+
+  setTool(tool: PaintTool): void {
+    this.store.set({ tool, notice: null });
+    if (!BRUSH_TOOLS.includes(tool)) for (const o of this.overlays.values()) o.hideCursor();
+  }
+
+  setActive(value: number): void {
+    if (this.store.segments.some((s) => s.value === value)) this.store.set({ activeValue: value });
+  }
+
+  cycleActive(step: number): void {
+    const { segments, activeValue } = this.store;
+    if (segments.length === 0) return;
+    const n = segments.findIndex((s) => s.value === activeValue);
+    this.store.set({ activeValue: segments[(n + step + segments.length) % segments.length].value });
+  }
+
+  addSegment(label?: string): void {
+    const { segments } = this.store;
+    const used = new Set([...segments.map((s) => s.value), ...this.removed.keys()]);
+    let value = 1;
+    while (used.has(value) && value < 256) value++;
+    if (value > 255) {
+      this.store.set({ notice: 'A labelmap holds at most 255 segments.' });
+      return;
+    }
+    const color = EXTRA_COLORS[(value - 1) % EXTRA_COLORS.length];
+    const segment: Segment = {
+      value,
+      label: label ?? `Segment ${value}`,
+      color,
+      category: this.newSegmentConcepts.category,
+      type: this.newSegmentConcepts.type,
+      visible: true,
+      locked: false,
+    };
+    this.display.setColor(value, color);
+    this.store.set({ segments: [...segments, segment], activeValue: value });
+    this.publishStats();
+  }
+
+  private update(value: number, patch: Partial<Segment>): void {
+    this.store.set({ segments: this.store.segments.map((s) => (s.value === value ? { ...s, ...patch } : s)) });
+  }
+
+  rename(value: number, label: string): void {
+    if (label.trim()) this.update(value, { label: label.trim() });
+  }
+
+  recolor(value: number, color: Rgb): void {
+    this.update(value, { color });
+    this.display.setColor(value, color);
+    this.renderAll();
+  }
+
+  setVisible(value: number, visible: boolean): void {
+    this.update(value, { visible });
+    this.display.setVisible(value, visible);
+    this.renderAll();
+  }
+
+  setLocked(value: number, locked: boolean): void {
+    this.update(value, { locked });
+  }
+
+  deleteSegment(value: number): void {
+    const seg = this.store.segments.find((s) => s.value === value);
+    if (!seg) return;
+    if (seg.locked) {
+      this.store.set({ notice: `"${seg.label}" is locked: unlock it to delete it.` });
+      return;
+    }
+    const labels = this.editor.labelmap.data;
+    this.editor.begin(`Delete ${seg.label}`, { value: 0, eraseValue: value, locked: new Set(), emptyOnly: false });
+    for (let n = 0; n < labels.length; n++) if (labels[n] === value) this.editor.write(n);
+    const edit = this.editor.end();
+    if (edit.voxels > 0) this.removed.set(value, seg);
+    const segments = this.store.segments.filter((s) => s.value !== value);
+    this.store.set({ segments, activeValue: segments.some((s) => s.value === this.store.activeValue) ? this.store.activeValue : (segments[0]?.value ?? 0) });
+    this.finishEdit(edit);
+  }
+
+  /** Fills the slices between painted slices of the active segment (along the last view used). */
+  interpolate(axis: Axis = this.lastAxis): void {
+    const active = this.activeSegment();
+    if (!active) return;
+    const { data, dims, spacing } = this.editor.labelmap;
+    const result = interpolateBetweenSlices(data, dims, spacing, active.value, axis);
+    if (result.indices.length === 0) {
+      this.store.set({ notice: 'Nothing to interpolate: paint the segment on two slices with empty slices between them.' });
+      return;
+    }
+    this.editor.begin('Interpolate', this.rule(false));
+    this.editor.writeAll(result.indices);
+    const edit = this.editor.end();
+    this.store.set({ notice: `Interpolated ${result.filledSlices.length} slices (${edit.voxels.toLocaleString('en')} voxels).` });
+    this.finishEdit(edit);
+  }
+
+  keepLargest(): void {
+    const active = this.activeSegment();
+    if (!active) return;
+    const { data, dims } = this.editor.labelmap;
+    const indices = keepLargestComponent(data, dims, active.value);
+    this.editor.begin('Keep largest island', this.rule(true));
+    this.editor.writeAll(indices);
+    const edit = this.editor.end();
+    this.store.set({ notice: `Removed ${edit.voxels.toLocaleString('en')} voxels outside the largest island.` });
+    this.finishEdit(edit);
+  }
+
+  removeIslands(minVoxels: number): void {
+    const active = this.activeSegment();
+    if (!active) return;
+    const { data, dims } = this.editor.labelmap;
+    const indices = smallIslands(data, dims, active.value, minVoxels);
+    this.editor.begin('Remove small islands', this.rule(true));
+    this.editor.writeAll(indices);
+    const edit = this.editor.end();
+    this.store.set({ notice: `Removed ${edit.voxels.toLocaleString('en')} voxels in islands under ${minVoxels} voxels.` });
+    this.finishEdit(edit);
+  }
+
+  destroy(): void {
+    this.cleanups.forEach((f) => f());
+    this.cleanups = [];
+    for (const o of this.overlays.values()) o.destroy();
+    if (this.statsTimer) clearTimeout(this.statsTimer);
+    if (this.render3dTimer) clearTimeout(this.render3dTimer);
+    this.display.destroy();
+  }
+}

@@ -1,0 +1,109 @@
+// Applies edits to a labelmap under the paint rule, keeping undo history and segment statistics
+// in step with every voxel that changes. The only writer of the labelmap's bytes.
+import { applyStep, ChangeRecorder, EditHistory, type EditStep } from './editHistory.ts';
+import { ruledValue, type PaintRule } from './paintRule.ts';
+import { SegmentStats } from './segmentStats.ts';
+import type { Labelmap } from './labelmapGrid.ts';
+
+export interface EditResult {
+  /** Axial slices whose labels changed. */
+  slices: number[];
+  voxels: number;
+}
+
+export class LabelmapEditor {
+  readonly history = new EditHistory();
+  readonly stats: SegmentStats;
+  private readonly plane: number;
+  private recorder: ChangeRecorder | null = null;
+  private rule: PaintRule | null = null;
+  private huRange: readonly [number, number] | null = null;
+  private label = '';
+  private readonly touched: Uint8Array;
+  private touchedList: number[] = [];
+
+  constructor(
+    readonly labelmap: Labelmap,
+    private readonly hu: Int16Array,
+  ) {
+    const [sx, sy, sz] = labelmap.spacing;
+    this.stats = new SegmentStats((sx * sy * sz) / 1000);
+    this.plane = labelmap.dims[0] * labelmap.dims[1];
+    this.touched = new Uint8Array(labelmap.dims[2]);
+  }
+
+  get editing(): boolean {
+    return this.recorder !== null;
+  }
+
+  /** Starts an edit (one undo step). `huRange` restricts it to voxels whose HU lies in it. */
+  begin(label: string, rule: PaintRule, huRange: readonly [number, number] | null = null): void {
+    if (this.recorder) this.end();
+    this.recorder = new ChangeRecorder();
+    this.rule = rule;
+    this.huRange = huRange;
+    this.label = label;
+  }
+
+  /** Offers one voxel to the current edit; returns whether it changed. */
+  readonly write = (index: number): boolean => {
+    const rule = this.rule!;
+    const labels = this.labelmap.data;
+    const current = labels[index];
+    const next = ruledValue(rule, current);
+    if (next < 0) return false;
+    const hu = this.hu[index];
+    if (this.huRange && (hu < this.huRange[0] || hu > this.huRange[1])) return false;
+    labels[index] = next;
+    this.recorder!.record(index, current);
+    this.stats.move(hu, current, next);
+    const k = (index / this.plane) | 0;
+    if (!this.touched[k]) {
+      this.touched[k] = 1;
+      this.touchedList.push(k);
+    }
+    return true;
+  };
+
+  writeAll(indices: ArrayLike<number>): void {
+    for (let n = 0; n < indices.length; n++) this.write(indices[n]);
+  }
+
+  /** Axial slices changed since the last call (to redraw while a stroke goes on). */
+  takeTouchedSlices(): number[] {
+    const list = this.touchedList;
+    for (const k of list) this.touched[k] = 0;
+    this.touchedList = [];
+    return list;
+  }
+
+  /** Seals the edit into an undo step. */
+  end(): EditResult {
+    const recorder = this.recorder;
+    this.recorder = null;
+    this.rule = null;
+    if (!recorder) return { slices: [], voxels: 0 };
+    const step = recorder.seal(this.label, this.labelmap.data, this.plane);
+    this.history.push(step);
+    this.takeTouchedSlices();
+    return { slices: step.deltas.map((d) => d.k), voxels: step.voxels };
+  }
+
+  undo(): EditResult | null {
+    if (this.recorder) this.end();
+    const step = this.history.takeUndo();
+    return step ? this.replay(step, 'before') : null;
+  }
+
+  redo(): EditResult | null {
+    if (this.recorder) this.end();
+    const step = this.history.takeRedo();
+    return step ? this.replay(step, 'after') : null;
+  }
+
+  private replay(step: EditStep, side: 'before' | 'after'): EditResult {
+    const hu = this.hu;
+    const slices = applyStep(this.labelmap.data, step, side, this.plane, (index, from, to) => this.stats.move(hu[index], from, to));
+    return { slices, voxels: step.voxels };
+  }
+}

@@ -1,0 +1,22 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseStudyConfig } from './segmentConfig.ts';
+
+const shipped = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../public/study-config.json'), 'utf8'));
+
+describe('study configuration', () => {
+  it('the shipped file lists GGO, consolidation and other lesion with codes', () => {
+    const config = parseStudyConfig(shipped);
+    expect(config.segments.map((s) => s.label)).toEqual(['Ground-glass opacity', 'Consolidation', 'Other lesion']);
+    for (const s of config.segments) expect(s.type.value).toMatch(/^\d+$/);
+  });
+
+  it('rejects broken files with a message naming the problem', () => {
+    expect(() => parseStudyConfig({ ...shipped, version: 2 })).toThrow(/version 2/);
+    expect(() => parseStudyConfig({ ...shipped, segments: [] })).toThrow(/at least one/);
+    expect(() => parseStudyConfig({ ...shipped, segments: [shipped.segments[0], shipped.segments[0]] })).toThrow(/used twice/);
+    expect(() => parseStudyConfig({ ...shipped, segments: [{ ...shipped.segments[0], color: [0, 0, 300] }] })).toThrow(/segments\[0\]\.color/);
+    expect(() => parseStudyConfig({ ...shipped, segments: [{ ...shipped.segments[0], type: { value: '1' } }] })).toThrow(/segments\[0\]\.type/);
+  });
+});

@@ -1,0 +1,89 @@
+// What the contouring panel shows: segments, the active tool and its settings, statistics, undo.
+import { create } from 'zustand';
+import type { CodedConcept, Rgb } from '../contouring/segmentConfig.ts';
+import type { SegmentSummary } from '../contouring/segmentStats.ts';
+
+export type PaintTool =
+  | 'none'
+  | 'brush'
+  | 'eraser'
+  | 'sphere'
+  | 'threshold'
+  | 'grow2d'
+  | 'grow3d'
+  | 'scissorsRect'
+  | 'scissorsCircle'
+  | 'scissorsLasso';
+
+export interface Segment {
+  /** Label value in the labelmap (1-255). */
+  value: number;
+  label: string;
+  color: Rgb;
+  category: CodedConcept;
+  type: CodedConcept;
+  visible: boolean;
+  locked: boolean;
+}
+
+export interface ThresholdPreset {
+  id: string;
+  label: string;
+  range: [number, number];
+}
+
+export const THRESHOLD_PRESETS: ThresholdPreset[] = [
+  { id: 'ggo', label: 'GGO', range: [-750, -300] },
+  { id: 'consolidation', label: 'Consolidation', range: [-300, 100] },
+];
+
+export interface ContouringState {
+  ready: boolean;
+  configError: string | null;
+  segments: Segment[];
+  activeValue: number;
+  tool: PaintTool;
+  radiusMm: number;
+  thresholdRange: [number, number];
+  growToleranceHu: number;
+  growMaxVoxels: number;
+  scissorsErase: boolean;
+  emptyOnly: boolean;
+  stats: Record<number, SegmentSummary>;
+  canUndo: boolean;
+  canRedo: boolean;
+  undoLabel: string | null;
+  redoLabel: string | null;
+  /** Last message of an operation (e.g. "region growing stopped at the limit"). */
+  notice: string | null;
+  helpOpen: boolean;
+  set: (patch: Partial<ContouringState>) => void;
+  reset: () => void;
+}
+
+const initial = {
+  ready: false,
+  configError: null,
+  segments: [] as Segment[],
+  activeValue: 1,
+  tool: 'none' as PaintTool,
+  radiusMm: 10,
+  thresholdRange: [-750, -300] as [number, number],
+  growToleranceHu: 150,
+  growMaxVoxels: 1_000_000,
+  scissorsErase: false,
+  emptyOnly: false,
+  stats: {},
+  canUndo: false,
+  canRedo: false,
+  undoLabel: null,
+  redoLabel: null,
+  notice: null,
+  helpOpen: false,
+};
+
+export const useContouringStore = create<ContouringState>((set) => ({
+  ...initial,
+  set: (patch) => set(patch),
+  reset: () => set(initial),
+}));
