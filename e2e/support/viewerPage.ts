@@ -62,3 +62,25 @@ export async function canvasStats(page: Page, viewportId: string): Promise<{ mea
     return { mean, sd: Math.sqrt(Math.max(0, sum2 / n - mean * mean)), hash };
   }, viewportId);
 }
+
+/**
+ * Colour [r, g, b] (0-255) at a page position of a view as the screen shows it: the view's
+ * canvases (the CT, then the labelmap overlay) composited in their stacking order.
+ */
+export async function pixelAtRgb(page: Page, viewportId: string, pageX: number, pageY: number): Promise<[number, number, number]> {
+  return page.evaluate(
+    ({ viewportId, pageX, pageY }) => {
+      const canvases = [...document.querySelectorAll(`[data-viewport="${viewportId}"] canvas`)] as HTMLCanvasElement[];
+      const canvas = canvases[0];
+      const rect = canvas.getBoundingClientRect();
+      const copy = document.createElement('canvas');
+      copy.width = canvas.width;
+      copy.height = canvas.height;
+      const ctx = copy.getContext('2d')!;
+      for (const c of canvases) ctx.drawImage(c, 0, 0, copy.width, copy.height);
+      const d = ctx.getImageData(Math.round((pageX - rect.left) * (canvas.width / rect.width)), Math.round((pageY - rect.top) * (canvas.height / rect.height)), 1, 1).data;
+      return [d[0], d[1], d[2]] as [number, number, number];
+    },
+    { viewportId, pageX, pageY },
+  );
+}

@@ -1,10 +1,18 @@
 // The read-only hooks the app puts on window for tests (src/viewer/ViewerPage.tsx).
 interface CtawViewerHooks {
   worldToCanvas(viewportId: string, world: [number, number, number]): [number, number] | null;
+  canvasToWorld(viewportId: string, canvas: [number, number]): [number, number, number] | null;
   voxelAt(i: number, j: number, k: number): number | null;
   sliceSources(): Array<{ sopInstanceUid: string; positionMm: number[] } | null>;
   volumeGeometry(): { origin: number[]; spacing: number[]; dimensions: number[]; direction: number[] } | null;
+  labelCounts(): Record<number, number>;
+  labelIndices(value: number): number[];
+  labelHash(): string;
+  huAt(indices: number[]): number[];
+  huSlice(k: number): number[];
+  scroll(viewportId: string, delta: number): void;
 }
 interface Window {
   __ctawViewer?: CtawViewerHooks;
+  __ctawContouringStore?: { getState(): { set(patch: Record<string, unknown>): void } };
 }

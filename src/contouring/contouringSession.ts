@@ -9,6 +9,7 @@ import { LabelmapEditor, type EditResult } from './labelmapEditor.ts';
 import { sliceAddress, sliceSpacing, voxelIndex, type Axis, type Labelmap } from './labelmapGrid.ts';
 import { ruledValue, type PaintRule } from './paintRule.ts';
 import { attachStrokes, ViewOverlay, type StrokeHandler } from './pointerStrokes.ts';
+import { makeLabelColors, setLabelColor, SliceOverlay, type LabelColors } from './sliceOverlay.ts';
 import { regionGrow } from './regionGrow.ts';
 import { ellipseCells, polygonCells, rectangleCells } from './scissorsShapes.ts';
 import { EXTRA_COLORS, type Rgb, type StudyConfig } from './segmentConfig.ts';
@@ -35,7 +36,7 @@ interface Stroke {
 }
 
 const STATS_INTERVAL_MS = 200;
-const RENDER_3D_DELAY_MS = 400;
+const RENDER_3D_DELAY_MS = 300;
 const MAX_TIMINGS = 2000;
 const BRUSH_TOOLS: PaintTool[] = ['brush', 'eraser', 'threshold', 'sphere'];
 const SCISSORS_TOOLS: PaintTool[] = ['scissorsRect', 'scissorsCircle', 'scissorsLasso'];
@@ -65,6 +66,10 @@ export class ContouringSession {
   readonly editor: LabelmapEditor;
   private readonly display: LabelmapDisplay;
   private readonly overlays = new Map<string, ViewOverlay>();
+  private readonly sliceOverlays = new Map<string, SliceOverlay>();
+  private readonly colors: LabelColors = makeLabelColors();
+  /** Axial slices changed since the 3D view last took them. */
+  private pending3d = new Set<number>();
   private cleanups: Array<() => void> = [];
   private stroke: Stroke | null = null;
   private lastAxis: Axis = 2;
@@ -76,7 +81,7 @@ export class ContouringSession {
   readonly timings: PaintTiming[] = [];
 
   constructor(
-    private readonly engine: RenderingEngine,
+    readonly engine: RenderingEngine,
     private readonly elements: Record<string, HTMLDivElement>,
     private readonly mprIds: string[],
     private readonly frame: GridFrame,
@@ -84,12 +89,13 @@ export class ContouringSession {
     seriesUid: string,
     referenceMetadata: Record<string, unknown>,
     config: StudyConfig,
+    softwareWebGl: boolean,
   ) {
     this.display = new LabelmapDisplay(seriesUid, frame, referenceMetadata);
     const labelmap: Labelmap = { data: this.display.data, dims: frame.dims, spacing: frame.spacing };
     this.editor = new LabelmapEditor(labelmap, hu);
     const segments: Segment[] = config.segments.map((s, n) => ({ ...s, value: n + 1, visible: true, locked: false }));
-    this.store.set({ segments, activeValue: 1, ready: false, stats: {}, canUndo: false, canRedo: false, notice: null });
+    this.store.set({ segments, activeValue: 1, ready: false, stats: {}, canUndo: false, canRedo: false, notice: null, view3dStale: false, auto3d: !softwareWebGl });
     this.newSegmentConcepts = config.newSegment;
   }
 
@@ -100,8 +106,7 @@ export class ContouringSession {
   }
 
   async attach(): Promise<void> {
-    await this.display.attach(this.mprIds);
-    for (const s of this.store.segments) this.display.setColor(s.value, s.color);
+    for (const s of this.store.segments) setLabelColor(this.colors, s.value, s.color);
     const handler: StrokeHandler = {
       active: () => this.store.tool !== 'none',
       start: (id, pos, e) => this.startStroke(id, pos, e),
@@ -111,26 +116,39 @@ export class ContouringSession {
     };
     for (const id of this.mprIds) {
       const element = this.elements[id];
+      const overlay = new SliceOverlay(element, () => this.viewport(id), this.frame, this.display.data, this.colors);
+      this.sliceOverlays.set(id, overlay);
       this.overlays.set(id, new ViewOverlay(element));
       this.cleanups.push(attachStrokes(id, element, handler));
-      const onRendered = () => this.frameRendered(id);
-      element.addEventListener(CoreEnums.Events.IMAGE_RENDERED, onRendered);
-      this.cleanups.push(() => element.removeEventListener(CoreEnums.Events.IMAGE_RENDERED, onRendered));
+      // Scrolling, zooming and panning move the view: follow with the labelmap.
+      const onCamera = () => overlay.sync();
+      element.addEventListener(CoreEnums.Events.CAMERA_MODIFIED, onCamera);
+      this.cleanups.push(() => element.removeEventListener(CoreEnums.Events.CAMERA_MODIFIED, onCamera));
+      overlay.refresh();
     }
     this.publishStats();
     this.store.set({ ready: true });
-    this.renderAll();
   }
 
-  /** Shows the segments in the 3D view once it exists. */
+  /** Shows the segments in the 3D view once it exists (in software WebGL: at the first update). */
   async attach3d(viewportId: string): Promise<void> {
-    await this.display.attach([viewportId]);
-    for (const s of this.store.segments) {
-      this.display.setColor(s.value, s.color);
-      if (!s.visible) this.display.setVisible(s.value, false);
-    }
+    this.view3dId = viewportId;
     this.has3d = true;
-    this.schedule3dRender();
+    if (this.store.auto3d) await this.mount3d();
+  }
+
+  private view3dId = '';
+  private mounted3d: Promise<void> | null = null;
+
+  private mount3d(): Promise<void> {
+    this.mounted3d ??= (async () => {
+      await this.display.attach([this.view3dId]);
+      for (const s of this.store.segments) {
+        this.display.setColor(s.value, s.color);
+        if (!s.visible) this.display.setVisible(s.value, false);
+      }
+    })();
+    return this.mounted3d;
   }
 
   // --- strokes ---------------------------------------------------------------------------
@@ -233,16 +251,25 @@ export class ContouringSession {
     } else {
       forEachInDiscStroke(dims, spacing, stroke.axis, stroke.position, inPlane(stroke.axis, a), inPlane(stroke.axis, b), radiusMm, this.editor.write);
     }
-    const slices = this.editor.takeTouchedSlices();
+    for (const k of this.editor.takeTouchedSlices()) this.pending3d.add(k);
+    const box = this.editor.takeDirtyBox();
+    if (box) for (const overlay of this.sliceOverlays.values()) overlay.update(box);
     const updateMs = performance.now() - event.timeStamp;
-    if (slices.length > 0) this.display.markSlices(slices);
     this.pendingTimings.push({ tool: stroke.tool, t0: event.timeStamp, updateMs });
-    this.viewport(stroke.viewportId).render();
+    if (this.pendingTimings.length === 1) this.afterNextFrame(() => this.frameShown());
     this.scheduleStats();
   }
 
-  private frameRendered(viewportId: string): void {
-    if (this.pendingTimings.length === 0 || this.stroke?.viewportId !== viewportId) return;
+  /** Runs after the browser has produced the next frame (rAF, then a task after it). */
+  private afterNextFrame(f: () => void): void {
+    requestAnimationFrame(() => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => f();
+      channel.port2.postMessage(null);
+    });
+  }
+
+  private frameShown(): void {
     const now = performance.now();
     for (const p of this.pendingTimings) this.timings.push({ tool: p.tool, updateMs: p.updateMs, frameMs: now - p.t0 });
     this.pendingTimings = [];
@@ -344,27 +371,42 @@ export class ContouringSession {
   // --- after an edit ---------------------------------------------------------------------
 
   private finishEdit(edit: EditResult | null): void {
-    if (edit && edit.slices.length > 0) this.display.markSlices(edit.slices);
+    if (edit) for (const k of edit.slices) this.pending3d.add(k);
     this.restoreSegmentsWithVoxels();
-    this.renderAll();
+    this.redrawAll();
     this.publishStats();
     this.publishHistory();
   }
 
-  private renderAll(): void {
-    this.engine.renderViewports(this.mprIds);
+  /** Redraws the labelmap on every view (after undo, colour or visibility changes). */
+  private redrawAll(): void {
+    for (const overlay of this.sliceOverlays.values()) overlay.refresh();
     this.schedule3dRender();
   }
 
   private schedule3dRender(): void {
     if (!this.has3d) return;
+    // In software WebGL one 3D frame takes seconds of the GPU process and stalls input; there
+    // the reader updates the 3D view when they want it (button or "u").
+    if (!this.store.auto3d) {
+      if (this.pending3d.size > 0 && !this.store.view3dStale) this.store.set({ view3dStale: true });
+      return;
+    }
     if (this.render3dTimer) clearTimeout(this.render3dTimer);
-    // The 3D view takes seconds per frame in software WebGL: draw it once editing pauses.
     this.render3dTimer = setTimeout(() => {
       this.render3dTimer = null;
       if (this.stroke) return this.schedule3dRender();
-      this.engine.getViewport('volume3d')?.render();
+      this.update3d();
     }, RENDER_3D_DELAY_MS);
+  }
+
+  /** Shows the latest edits in the 3D view. */
+  update3d(): void {
+    if (!this.has3d) return;
+    this.display.markSlices(this.pending3d);
+    this.pending3d.clear();
+    this.store.set({ view3dStale: false });
+    void this.mount3d().then(() => this.engine.getViewport(this.view3dId)?.render());
   }
 
   private scheduleStats(): void {
@@ -452,6 +494,7 @@ export class ContouringSession {
       locked: false,
     };
     this.display.setColor(value, color);
+    setLabelColor(this.colors, value, color);
     this.store.set({ segments: [...segments, segment], activeValue: value });
     this.publishStats();
   }
@@ -466,14 +509,18 @@ export class ContouringSession {
 
   recolor(value: number, color: Rgb): void {
     this.update(value, { color });
+    const seg = this.store.segments.find((s) => s.value === value);
+    setLabelColor(this.colors, value, seg?.visible === false ? null : color);
     this.display.setColor(value, color);
-    this.renderAll();
+    this.redrawAll();
   }
 
   setVisible(value: number, visible: boolean): void {
     this.update(value, { visible });
+    const seg = this.store.segments.find((s) => s.value === value);
+    setLabelColor(this.colors, value, visible && seg ? seg.color : null);
     this.display.setVisible(value, visible);
-    this.renderAll();
+    this.redrawAll();
   }
 
   setLocked(value: number, locked: boolean): void {
@@ -542,6 +589,7 @@ export class ContouringSession {
     this.cleanups.forEach((f) => f());
     this.cleanups = [];
     for (const o of this.overlays.values()) o.destroy();
+    for (const o of this.sliceOverlays.values()) o.destroy();
     if (this.statsTimer) clearTimeout(this.statsTimer);
     if (this.render3dTimer) clearTimeout(this.render3dTimer);
     this.display.destroy();

@@ -21,6 +21,8 @@ export class LabelmapEditor {
   private label = '';
   private readonly touched: Uint8Array;
   private touchedList: number[] = [];
+  private readonly boxLo: [number, number, number] = [Infinity, Infinity, Infinity];
+  private readonly boxHi: [number, number, number] = [-Infinity, -Infinity, -Infinity];
 
   constructor(
     readonly labelmap: Labelmap,
@@ -62,8 +64,29 @@ export class LabelmapEditor {
       this.touched[k] = 1;
       this.touchedList.push(k);
     }
+    const nx = this.labelmap.dims[0];
+    const r = index - k * this.plane;
+    const j = (r / nx) | 0;
+    const i = r - j * nx;
+    const lo = this.boxLo;
+    const hi = this.boxHi;
+    if (i < lo[0]) lo[0] = i;
+    if (i > hi[0]) hi[0] = i;
+    if (j < lo[1]) lo[1] = j;
+    if (j > hi[1]) hi[1] = j;
+    if (k < lo[2]) lo[2] = k;
+    if (k > hi[2]) hi[2] = k;
     return true;
   };
+
+  /** The box of voxels changed since the last call, or null (to redraw only that much). */
+  takeDirtyBox(): { lo: [number, number, number]; hi: [number, number, number] } | null {
+    if (this.boxLo[0] === Infinity) return null;
+    const box = { lo: [...this.boxLo] as [number, number, number], hi: [...this.boxHi] as [number, number, number] };
+    this.boxLo.fill(Infinity);
+    this.boxHi.fill(-Infinity);
+    return box;
+  }
 
   writeAll(indices: ArrayLike<number>): void {
     for (let n = 0; n < indices.length; n++) this.write(indices[n]);
@@ -86,6 +109,7 @@ export class LabelmapEditor {
     const step = recorder.seal(this.label, this.labelmap.data, this.plane);
     this.history.push(step);
     this.takeTouchedSlices();
+    this.takeDirtyBox();
     return { slices: step.deltas.map((d) => d.k), voxels: step.voxels };
   }
 

@@ -11,6 +11,7 @@ export type ShortcutCommand =
   | { kind: 'selectSegment'; index: number }
   | { kind: 'toggleVisible' }
   | { kind: 'interpolate' }
+  | { kind: 'update3d' }
   | { kind: 'crosshairs' }
   | { kind: 'reset' }
   | { kind: 'help' }
@@ -29,6 +30,7 @@ export const SHORTCUTS: Array<{ keys: string; action: string }> = [
   { keys: 'Alt+1 … Alt+9', action: 'Select segment 1 … 9' },
   { keys: 'h', action: 'Hide / show the active segment' },
   { keys: 'i', action: 'Interpolate between painted slices' },
+  { keys: 'u', action: 'Update the 3D view (when it redraws on request)' },
   { keys: 'Ctrl+Z / Ctrl+Shift+Z (Ctrl+Y)', action: 'Undo / redo' },
   { keys: '1 / 2 / 3', action: 'Window: lung / mediastinum / bone' },
   { keys: 'c', action: 'Crosshairs' },
@@ -67,6 +69,7 @@ export function commandForKey(e: { key: string; code?: string; ctrlKey: boolean;
     case 'N': return { kind: 'segment', step: -1 };
     case 'h': return { kind: 'toggleVisible' };
     case 'i': return { kind: 'interpolate' };
+    case 'u': return { kind: 'update3d' };
     case 'c': return { kind: 'crosshairs' };
     case 'r': return { kind: 'reset' };
     case '?': return { kind: 'help' };

@@ -57,6 +57,9 @@ export interface ContouringState {
   /** Last message of an operation (e.g. "region growing stopped at the limit"). */
   notice: string | null;
   helpOpen: boolean;
+  /** The 3D view does not show the latest edits yet (software WebGL updates it on request). */
+  view3dStale: boolean;
+  auto3d: boolean;
   set: (patch: Partial<ContouringState>) => void;
   reset: () => void;
 }
@@ -80,6 +83,8 @@ const initial = {
   redoLabel: null,
   notice: null,
   helpOpen: false,
+  view3dStale: false,
+  auto3d: true,
 };
 
 export const useContouringStore = create<ContouringState>((set) => ({

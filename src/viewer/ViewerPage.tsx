@@ -81,6 +81,7 @@ export function ViewerPage({ studyUid, seriesUid }: { studyUid: string; seriesUi
           break;
         }
         case 'interpolate': session?.interpolate(); break;
+        case 'update3d': session?.update3d(); break;
       }
     };
     window.addEventListener('keydown', onKey);

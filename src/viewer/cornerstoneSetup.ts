@@ -33,3 +33,9 @@ export function renderingSummary(): string {
   if (!caps.webgl) return 'CPU rendering';
   return `${caps.softwareRasterizer ? 'software WebGL2' : 'WebGL2'}${caps.norm16 ? ', 16-bit textures' : ', float textures'}`;
 }
+
+/** Whether WebGL runs in software (SwiftShader, llvmpipe): a 3D frame then takes seconds. */
+export function isSoftwareRendering(): boolean {
+  const caps = getRenderingCapabilities() as { softwareRasterizer?: boolean };
+  return Boolean(caps.softwareRasterizer);
+}

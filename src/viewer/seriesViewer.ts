@@ -9,7 +9,7 @@ import { DicomwebError } from '../dicomweb/httpClient.ts';
 import { getNumber, getNumbers, getString, type DicomJsonDataset } from '../dicomweb/dicomJson.ts';
 import { TAG } from '../dicomweb/tags.ts';
 import { useViewerStore } from '../stores/viewerStore.ts';
-import { renderingSummary, startCornerstone } from './cornerstoneSetup.ts';
+import { isSoftwareRendering, renderingSummary, startCornerstone } from './cornerstoneSetup.ts';
 import { add3dViewport, createMprLayout, MPR_VIEWPORTS, VIEWPORT_3D, type Layout } from './viewportLayout.ts';
 import { voiRange, WINDOW_PRESETS, type WindowPreset } from './windowPresets.ts';
 import { readoutAt } from './voxelReadout.ts';
@@ -255,6 +255,7 @@ export class SeriesViewer {
       this.seriesUid,
       this.volume.metadata as unknown as Record<string, unknown>,
       config,
+      isSoftwareRendering(),
     );
     this.contouring = session;
     await session.attach();

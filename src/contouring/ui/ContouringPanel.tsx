@@ -40,7 +40,7 @@ export function ContouringPanel({ session }: { session: () => ContouringSession 
     useShallow((st) => ({
       ready: st.ready, configError: st.configError, segments: st.segments, activeValue: st.activeValue, tool: st.tool, radiusMm: st.radiusMm,
       thresholdRange: st.thresholdRange, growToleranceHu: st.growToleranceHu, growMaxVoxels: st.growMaxVoxels, scissorsErase: st.scissorsErase,
-      emptyOnly: st.emptyOnly, stats: st.stats, canUndo: st.canUndo, canRedo: st.canRedo, undoLabel: st.undoLabel, redoLabel: st.redoLabel, notice: st.notice,
+      emptyOnly: st.emptyOnly, view3dStale: st.view3dStale, auto3d: st.auto3d, stats: st.stats, canUndo: st.canUndo, canRedo: st.canRedo, undoLabel: st.undoLabel, redoLabel: st.redoLabel, notice: st.notice,
     })),
   );
   const set = useContouringStore.getState().set;
@@ -107,6 +107,13 @@ export function ContouringPanel({ session }: { session: () => ContouringSession 
         <button disabled={!s.canRedo} onClick={() => run((c) => c.redo())} title={s.redoLabel ? `Redo ${s.redoLabel} (Ctrl+Shift+Z)` : 'Redo (Ctrl+Shift+Z)'} data-testid="redo">↷ Redo</button>
       </section>
 
+      {!s.auto3d && (
+        <p className="view3d-state">
+          <button onClick={() => run((c) => c.update3d())} disabled={!s.view3dStale} data-testid="update-3d" title="Show the latest edits in the 3D view (u)">Update 3D</button>{' '}
+          {s.view3dStale ? 'The 3D view is behind your edits.' : '3D view up to date.'} <span className="muted">Software WebGL: the 3D view redraws on request.</span>
+        </p>
+      )}
+
       {s.notice && <p className="notice" role="status" data-testid="contour-notice">{s.notice}</p>}
 
       <section className="segments" aria-label="Segments">
@@ -136,7 +143,7 @@ function SegmentRow({ seg, active, stats, run }: { seg: Segment; active: boolean
     <li className={active ? 'segment active' : 'segment'} data-segment={seg.value} aria-current={active ? 'true' : undefined} onClick={() => run((c) => c.setActive(seg.value))}>
       <div className="segment-head">
         <input type="color" value={color} onChange={(e) => run((c) => c.recolor(seg.value, hexRgb(e.target.value)))} aria-label={`Colour of ${seg.label}`} onClick={(e) => e.stopPropagation()} />
-        <input className="segment-name" defaultValue={seg.label} aria-label="Segment name" onBlur={(e) => run((c) => c.rename(seg.value, e.target.value))} onKeyDown={(e) => { if (e.key === 'Enter') e.currentTarget.blur(); }} />
+        <input className="segment-name" defaultValue={seg.label} aria-label="Segment name" onBlur={(e) => run((c) => c.rename(seg.value, e.target.value))} onKeyDown={(e) => { if (e.key === 'Enter' || e.key === 'Escape') e.currentTarget.blur(); }} />
         <button aria-pressed={!seg.visible} title={seg.visible ? 'Hide' : 'Show'} onClick={(e) => { e.stopPropagation(); run((c) => c.setVisible(seg.value, !seg.visible)); }} data-testid="toggle-visible">{seg.visible ? 'Hide' : 'Show'}</button>
         <button aria-pressed={seg.locked} title={seg.locked ? 'Unlock' : 'Lock: never changed by any tool'} onClick={(e) => { e.stopPropagation(); run((c) => c.setLocked(seg.value, !seg.locked)); }} data-testid="toggle-lock">{seg.locked ? 'Locked' : 'Lock'}</button>
         <button title="Delete segment (undoable)" onClick={(e) => { e.stopPropagation(); run((c) => c.deleteSegment(seg.value)); }} data-testid="delete-segment">✕</button>
