@@ -76,8 +76,15 @@ test('the threshold brush paints exactly the voxels of the stroke whose HU lies 
   expectSameVoxels(await labelIndices(page, 1), { inside: inRange, edge: edgeInRange });
 });
 
-test('region growing on a slice fills what a reference flood fill from the same seed fills', async ({ page }) => {
+test('region growing on a slice fills what a reference flood fill from the same seed fills; "?" lists the shortcuts', async ({ page }) => {
   const g = await openForContouring(page, fx.covid);
+  await page.keyboard.press('?');
+  const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await expect(help).toContainText('Region growing on this slice / in 3D');
+  await expect(help).toContainText('Undo / redo');
+  await page.keyboard.press('Escape');
+  await expect(help).toBeHidden();
+
   const [seedPoint] = await axialPoints(page, [0.3, 0.5]);
   await page.keyboard.press('g');
   await setToolOptions(page, { growToleranceHu: 120 });

@@ -18,9 +18,11 @@ import { interpolateBetweenSlices } from './sliceInterpolation.ts';
 
 export interface PaintTiming {
   tool: PaintTool;
-  /** Pointer event to labelmap updated (ms). */
+  /** The pointer event's timestamp to its handler starting (ms). */
+  inputDelayMs: number;
+  /** The handler's work: labelmap, undo record, statistics, overlay redrawn (ms). */
   updateMs: number;
-  /** Pointer event to the view's next rendered frame (ms). */
+  /** The pointer event's timestamp to the next frame produced (ms). */
   frameMs: number;
 }
 
@@ -76,7 +78,7 @@ export class ContouringSession {
   private statsTimer: ReturnType<typeof setTimeout> | null = null;
   private render3dTimer: ReturnType<typeof setTimeout> | null = null;
   private removed = new Map<number, Segment>();
-  private pendingTimings: Array<{ tool: PaintTool; t0: number; updateMs: number }> = [];
+  private pendingTimings: Array<{ tool: PaintTool; t0: number; inputDelayMs: number; updateMs: number }> = [];
   private has3d = false;
   readonly timings: PaintTiming[] = [];
 
@@ -243,6 +245,7 @@ export class ContouringSession {
 
   /** Paints the brush swept from a to b (continuous ijk) for the stroke in progress. */
   private paintSegment(a: readonly number[], b: readonly number[], event: PointerEvent): void {
+    const handlerStart = performance.now();
     const stroke = this.stroke!;
     const { radiusMm } = this.store;
     const { dims, spacing } = this.frame;
@@ -254,8 +257,7 @@ export class ContouringSession {
     for (const k of this.editor.takeTouchedSlices()) this.pending3d.add(k);
     const box = this.editor.takeDirtyBox();
     if (box) for (const overlay of this.sliceOverlays.values()) overlay.update(box);
-    const updateMs = performance.now() - event.timeStamp;
-    this.pendingTimings.push({ tool: stroke.tool, t0: event.timeStamp, updateMs });
+    this.pendingTimings.push({ tool: stroke.tool, t0: event.timeStamp, inputDelayMs: handlerStart - event.timeStamp, updateMs: performance.now() - handlerStart });
     if (this.pendingTimings.length === 1) this.afterNextFrame(() => this.frameShown());
     this.scheduleStats();
   }
@@ -271,7 +273,7 @@ export class ContouringSession {
 
   private frameShown(): void {
     const now = performance.now();
-    for (const p of this.pendingTimings) this.timings.push({ tool: p.tool, updateMs: p.updateMs, frameMs: now - p.t0 });
+    for (const p of this.pendingTimings) this.timings.push({ tool: p.tool, inputDelayMs: p.inputDelayMs, updateMs: p.updateMs, frameMs: now - p.t0 });
     this.pendingTimings = [];
     if (this.timings.length > MAX_TIMINGS) this.timings.splice(0, this.timings.length - MAX_TIMINGS);
   }

@@ -73,10 +73,13 @@ export function attachStrokes(viewportId: string, element: HTMLElement, handler:
     element.setPointerCapture(e.pointerId);
     handler.start(viewportId, canvasPos(e), e);
   };
+  // Chromium holds pointermove back to the next animation frame; pointerrawupdate arrives as
+  // soon as the input does, so a stroke is painted a frame earlier where it exists.
+  const raw = 'onpointerrawupdate' in element;
   const onMove = (e: PointerEvent) => {
     if (pointerId === e.pointerId) {
-      handler.move(viewportId, canvasPos(e), e);
-    } else if (pointerId === null) {
+      if (!raw || e.type === 'pointerrawupdate') handler.move(viewportId, canvasPos(e), e);
+    } else if (pointerId === null && e.type === 'pointermove') {
       handler.hover(viewportId, handler.active() ? canvasPos(e) : null);
     }
   };
@@ -91,12 +94,14 @@ export function attachStrokes(viewportId: string, element: HTMLElement, handler:
   };
   element.addEventListener('pointerdown', onDown, { capture: true });
   element.addEventListener('pointermove', onMove);
+  if (raw) element.addEventListener('pointerrawupdate' as 'pointermove', onMove);
   element.addEventListener('pointerup', onUp);
   element.addEventListener('pointercancel', onUp);
   element.addEventListener('pointerleave', onLeave);
   return () => {
     element.removeEventListener('pointerdown', onDown, { capture: true });
     element.removeEventListener('pointermove', onMove);
+    if (raw) element.removeEventListener('pointerrawupdate' as 'pointermove', onMove);
     element.removeEventListener('pointerup', onUp);
     element.removeEventListener('pointercancel', onUp);
     element.removeEventListener('pointerleave', onLeave);

@@ -77,9 +77,9 @@ export class SliceOverlay {
     this.canvas = document.createElement('canvas');
     this.canvas.className = 'labelmap-overlay';
     this.canvas.setAttribute('aria-hidden', 'true');
-    this.ctx = this.canvas.getContext('2d')!;
+    this.ctx = this.canvas.getContext('2d', { willReadFrequently: true })!;
     this.cells = document.createElement('canvas');
-    this.cellsCtx = this.cells.getContext('2d')!;
+    this.cellsCtx = this.cells.getContext('2d', { willReadFrequently: true })!;
     element.append(this.canvas);
     this.resize = new ResizeObserver(() => this.refresh());
     this.resize.observe(element);

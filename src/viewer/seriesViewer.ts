@@ -424,7 +424,7 @@ export class SeriesViewer {
     return Array.from(v.subarray(k * plane, (k + 1) * plane));
   }
 
-  paintTimings(): Array<{ tool: string; updateMs: number; frameMs: number }> {
+  paintTimings(): Array<{ tool: string; inputDelayMs: number; updateMs: number; frameMs: number }> {
     return this.contouring ? [...this.contouring.timings] : [];
   }
 
