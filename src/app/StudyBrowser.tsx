@@ -1,5 +1,6 @@
 // Study browser: studies and their series from QIDO-RS. DICOM text is rendered as React text
 // nodes only (never as HTML), so a hostile PatientName shows as the characters it holds.
+import { ReaderName } from './ReaderName.tsx';
 import { useEffect } from 'react';
 import { useStudyBrowserStore } from '../stores/studyBrowserStore.ts';
 import { useRouteStore } from '../stores/routeStore.ts';
@@ -49,6 +50,8 @@ export function StudyBrowser() {
       <header className="page-header">
         <h1>Studies</h1>
         <button onClick={() => void loadStudies()} disabled={status === 'loading'}>Refresh</button>
+        <span className="spacer" />
+        <ReaderName />
       </header>
       {status === 'loading' && <p className="muted" role="status">Loading studies…</p>}
       {status === 'failed' && (

@@ -81,6 +81,8 @@ export class ContouringSession {
   private pendingTimings: Array<{ tool: PaintTool; t0: number; inputDelayMs: number; updateMs: number }> = [];
   private has3d = false;
   readonly timings: PaintTiming[] = [];
+  /** Told which axial slices an edit changed ([] when only the segment list changed). */
+  onEdited: ((slices: number[]) => void) | null = null;
 
   constructor(
     readonly engine: RenderingEngine,
@@ -374,6 +376,7 @@ export class ContouringSession {
 
   private finishEdit(edit: EditResult | null): void {
     if (edit) for (const k of edit.slices) this.pending3d.add(k);
+    if (edit && edit.slices.length > 0) this.onEdited?.(edit.slices);
     this.restoreSegmentsWithVoxels();
     this.redrawAll();
     this.publishStats();
@@ -499,10 +502,21 @@ export class ContouringSession {
     setLabelColor(this.colors, value, color);
     this.store.set({ segments: [...segments, segment], activeValue: value });
     this.publishStats();
+    this.onEdited?.([]);
   }
 
   private update(value: number, patch: Partial<Segment>): void {
     this.store.set({ segments: this.store.segments.map((s) => (s.value === value ? { ...s, ...patch } : s)) });
+    this.onEdited?.([]);
+  }
+
+  /** Takes over a restored draft: its segment list, and statistics of the labelmap as restored. */
+  applyDraft(segments: Segment[], activeValue: number): void {
+    this.store.set({ segments, activeValue: segments.some((s) => s.value === activeValue) ? activeValue : (segments[0]?.value ?? 0) });
+    for (const s of segments) setLabelColor(this.colors, s.value, s.visible ? s.color : null);
+    this.editor.stats.rebuild(this.editor.labelmap.data, this.hu);
+    for (let k = 0; k < this.frame.dims[2]; k++) this.pending3d.add(k);
+    this.publishStats();
   }
 
   rename(value: number, label: string): void {
@@ -544,6 +558,7 @@ export class ContouringSession {
     const segments = this.store.segments.filter((s) => s.value !== value);
     this.store.set({ segments, activeValue: segments.some((s) => s.value === this.store.activeValue) ? this.store.activeValue : (segments[0]?.value ?? 0) });
     this.finishEdit(edit);
+    this.onEdited?.([]);
   }
 
   /** Fills the slices between painted slices of the active segment (along the last view used). */

@@ -19,6 +19,11 @@ import type { PixelFormat } from './storedToHu.ts';
 import { ContouringSession } from '../contouring/contouringSession.ts';
 import { loadStudyConfig, type StudyConfig } from '../contouring/segmentConfig.ts';
 import { useContouringStore } from '../stores/contouringStore.ts';
+import { useProfileStore } from '../stores/profileStore.ts';
+import { useSaveStatusStore } from '../stores/saveStatusStore.ts';
+import { caseKey, localDb } from '../storage/localDb.ts';
+import { DraftStore } from '../storage/draftStore.ts';
+import { DraftAutosave } from '../storage/draftAutosave.ts';
 
 const STALL_MS = 20_000;
 const PROGRESS_INTERVAL_MS = 300;
@@ -63,6 +68,7 @@ export class SeriesViewer {
   private studyConfig: Promise<StudyConfig> | null = null;
   private loadedHandled = false;
   contouring: ContouringSession | null = null;
+  autosave: DraftAutosave | null = null;
 
   constructor(
     private readonly elements: ViewerElements,
@@ -258,12 +264,46 @@ export class SeriesViewer {
       isSoftwareRendering(),
     );
     this.contouring = session;
+    await this.restoreDraft(session, grid.dimensions);
+    if (this.destroyed) return;
     await session.attach();
     if (this.destroyed) return;
     if (this.has3d) await session.attach3d(VIEWPORT_3D);
   }
 
   private has3d = false;
+
+  /** Loads the reader's saved draft of this case into the labelmap and starts autosaving. */
+  private async restoreDraft(session: ContouringSession, dims: readonly [number, number, number]): Promise<void> {
+    const status = useSaveStatusStore.getState();
+    status.reset();
+    const user = useProfileStore.getState().reader || '(unnamed reader)';
+    const drafts = new DraftStore(localDb(), caseKey(this.studyUid, this.seriesUid), user);
+    const t0 = performance.now();
+    try {
+      const snapshot = await drafts.restore(session.editor.labelmap.data, dims);
+      if (snapshot) {
+        session.applyDraft(snapshot.segments, snapshot.activeValue);
+        this.draftRestoreMs = performance.now() - t0;
+        status.set({ state: 'saved', version: snapshot.version, restoredMessage: `Your draft was restored (save ${snapshot.version}).` });
+      }
+    } catch (err) {
+      status.set({ state: 'error', error: `Your saved draft could not be loaded: ${err instanceof Error ? err.message : String(err)}` });
+    }
+    const editor = session.editor;
+    this.autosave = new DraftAutosave(drafts, {
+      labels: editor.labelmap.data,
+      dims,
+      segments: () => {
+        const c = useContouringStore.getState();
+        return { segments: c.segments, activeValue: c.activeValue };
+      },
+    });
+    session.onEdited = (slices) => this.autosave?.changed(slices);
+  }
+
+  /** Time to restore the draft on open (benchmark). */
+  draftRestoreMs = 0;
 
   private show3d(): void {
     if (!this.layout || !this.volume || this.destroyed) return;
@@ -441,6 +481,8 @@ export class SeriesViewer {
     this.cleanups = [];
     if (this.renderTimer !== null) clearTimeout(this.renderTimer);
     this.streamer?.cancel();
+    this.autosave?.destroy();
+    this.autosave = null;
     this.contouring?.destroy();
     this.contouring = null;
     this.layout?.destroy();

@@ -8,6 +8,7 @@ import { toolLabel } from '../contouringSession.ts';
 import type { SegmentSummary } from '../segmentStats.ts';
 import { clampRadius, MAX_RADIUS_MM, MIN_RADIUS_MM } from '../shortcuts.ts';
 import { HistogramPlot } from './HistogramPlot.tsx';
+import { SaveStatus } from './SaveStatus.tsx';
 
 const TOOLS: Array<{ tool: PaintTool; key: string }> = [
   { tool: 'none', key: 'Esc' },
@@ -62,6 +63,7 @@ export function ContouringPanel({ session }: { session: () => ContouringSession 
 
   return (
     <aside className="contour-panel" data-testid="contour-panel" aria-label="Segment editor">
+      <SaveStatus />
       <section className="tool-grid" role="toolbar" aria-label="Contouring tools">
         {TOOLS.map(({ tool, key }) => (
           <button key={tool} aria-pressed={s.tool === tool} data-tool={tool} onClick={() => run((c) => c.setTool(tool))} title={`${toolLabel(tool)} (${key})`}>

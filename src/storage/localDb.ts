@@ -1,0 +1,95 @@
+// What must survive a reload, a crash or a lost network, in IndexedDB (Dexie). The Zustand
+// stores hold what the screen shows; this holds what the reader must never lose. Every record
+// is keyed by case and reader, so drafts become per-user without a migration once login exists.
+import Dexie, { type EntityTable, type Table } from 'dexie';
+import type { Segment } from '../stores/contouringStore.ts';
+
+/** A case is one CT series of one study. */
+export function caseKey(studyUid: string, seriesUid: string): string {
+  return `${studyUid}/${seriesUid}`;
+}
+
+export interface DraftRecord {
+  caseKey: string;
+  user: string;
+  /** Raised by every save; a slice row carries the version that last wrote it. */
+  version: number;
+  dims: [number, number, number];
+  updatedAt: number;
+}
+
+export interface DraftSliceRecord {
+  caseKey: string;
+  user: string;
+  /** Axial slice index. */
+  k: number;
+  version: number;
+  /** The slice's label bytes, deflate-compressed (a mostly empty slice is a few hundred bytes). */
+  bytes: Uint8Array;
+}
+
+export interface SegmentListRecord {
+  caseKey: string;
+  user: string;
+  segments: Segment[];
+  activeValue: number;
+  updatedAt: number;
+}
+
+export interface FormAnswerRecord {
+  caseKey: string;
+  user: string;
+  itemId: string;
+  value: unknown;
+  updatedAt: number;
+}
+
+export interface OutboxRecord {
+  id?: number;
+  caseKey: string;
+  user: string;
+  kind: 'seg' | 'form';
+  sopInstanceUid: string;
+  state: 'waiting' | 'sending' | 'sent' | 'failed';
+  attempts: number;
+  lastError: string | null;
+  createdAt: number;
+  body: Uint8Array;
+}
+
+export interface SyncLogRecord {
+  id?: number;
+  at: number;
+  caseKey: string;
+  user: string;
+  event: string;
+}
+
+export class LocalDb extends Dexie {
+  drafts!: Table<DraftRecord, [string, string]>;
+  draftSlices!: Table<DraftSliceRecord, [string, string, number]>;
+  segmentLists!: Table<SegmentListRecord, [string, string]>;
+  formAnswers!: Table<FormAnswerRecord, [string, string, string]>;
+  outbox!: EntityTable<OutboxRecord, 'id'>;
+  syncLog!: EntityTable<SyncLogRecord, 'id'>;
+
+  constructor(name = 'ctaw') {
+    super(name);
+    // Version 1. A later schema adds a version(2) with an upgrade() that migrates the rows.
+    this.version(1).stores({
+      drafts: '[caseKey+user], updatedAt',
+      draftSlices: '[caseKey+user+k], [caseKey+user]',
+      segmentLists: '[caseKey+user]',
+      formAnswers: '[caseKey+user+itemId], [caseKey+user]',
+      outbox: '++id, [caseKey+user], state, createdAt',
+      syncLog: '++id, at, [caseKey+user]',
+    });
+  }
+}
+
+let db: LocalDb | null = null;
+
+export function localDb(): LocalDb {
+  db ??= new LocalDb();
+  return db;
+}
