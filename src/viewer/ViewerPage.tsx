@@ -134,7 +134,7 @@ export function ViewerPage({ studyUid, seriesUid }: { studyUid: string; seriesUi
           <div className="viewport" data-viewport="volume3d" ref={(el) => { if (el) refs.current.volume3d = el; }} />
         </div>
       </section>
-      {!blocked && <ContouringPanel session={() => viewerRef.current?.contouring ?? null} />}
+      {!blocked && <ContouringPanel session={() => viewerRef.current?.contouring ?? null} submit={() => viewerRef.current?.submit() ?? Promise.reject(new Error('the viewer is closed'))} />}
       </div>
       <ReadoutBar rendering={rendering} />
       {helpOpen && <HelpOverlay onClose={() => useContouringStore.getState().set({ helpOpen: false })} />}

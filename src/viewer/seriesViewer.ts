@@ -16,6 +16,10 @@ import { readoutAt } from './voxelReadout.ts';
 import { buildVolumeGrid, type VolumeGrid } from './volumeGrid.ts';
 import { FrameStreamer } from './frameStreamer.ts';
 import type { PixelFormat } from './storedToHu.ts';
+import type { SegSource } from '../seg/segModel.ts';
+import { submitRead } from '../sync/submitRead.ts';
+import { segWorker } from '../seg/segWorkerClient.ts';
+import { appSync } from '../sync/appSync.ts';
 import { ContouringSession } from '../contouring/contouringSession.ts';
 import { loadStudyConfig, type StudyConfig } from '../contouring/segmentConfig.ts';
 import { useContouringStore } from '../stores/contouringStore.ts';
@@ -69,6 +73,7 @@ export class SeriesViewer {
   private loadedHandled = false;
   contouring: ContouringSession | null = null;
   autosave: DraftAutosave | null = null;
+  private firstDataset: DicomJsonDataset | null = null;
 
   constructor(
     private readonly elements: ViewerElements,
@@ -105,6 +110,7 @@ export class SeriesViewer {
       return;
     }
     const first = check.slices[0].dataset;
+    this.firstDataset = first;
     const grid = buildVolumeGrid(check.slices, check.rows, check.columns, check.pixelSpacingMm, check.sliceSpacingMm, getNumbers(first, TAG.ImageOrientationPatient)!);
     this.grid = grid;
     this.store.set({
@@ -264,6 +270,7 @@ export class SeriesViewer {
       isSoftwareRendering(),
     );
     this.contouring = session;
+    segWorker().warm();
     await this.restoreDraft(session, grid.dimensions);
     if (this.destroyed) return;
     await session.attach();
@@ -413,6 +420,51 @@ export class SeriesViewer {
       spacing: [...this.volume.spacing],
       dimensions: [...this.volume.dimensions],
       direction: [...this.volume.direction],
+    };
+  }
+
+  /** Queues the labelmap as it is now as a DICOM-SEG for the server; returns a message. */
+  async submit(): Promise<string> {
+    const session = this.contouring;
+    const source = this.segSource();
+    if (!session || !source) throw new Error('the series is not ready');
+    await this.autosave?.flush();
+    const user = useProfileStore.getState().reader || '(unnamed reader)';
+    const result = await submitRead(localDb(), {
+      caseKey: caseKey(this.studyUid, this.seriesUid),
+      user,
+      source,
+      labels: session.editor.labelmap.data,
+      segments: useContouringStore.getState().segments,
+    });
+    appSync().kick();
+    const dropped = result.droppedVoxels > 0 ? ` ${result.droppedVoxels} voxels on slices missing from the series were left out.` : '';
+    return `Queued for the server (${result.frames} frames, ${(result.bytes / 1024).toFixed(0)} KB).${dropped}`;
+  }
+
+  /** The CT a segmentation of this series refers to (patient, study, grid, source images). */
+  segSource(): SegSource | null {
+    const ds = this.firstDataset;
+    const g = this.grid;
+    if (!ds || !g) return null;
+    const text = (tag: string) => getString(ds, tag) ?? '';
+    return {
+      studyInstanceUid: this.studyUid,
+      seriesInstanceUid: this.seriesUid,
+      frameOfReferenceUid: text(TAG.FrameOfReferenceUID),
+      patientName: text(TAG.PatientName),
+      patientId: text(TAG.PatientID),
+      patientBirthDate: text(TAG.PatientBirthDate),
+      patientSex: text(TAG.PatientSex),
+      studyDate: text(TAG.StudyDate),
+      studyTime: text(TAG.StudyTime),
+      studyId: text(TAG.StudyID),
+      accessionNumber: text(TAG.AccessionNumber),
+      referringPhysicianName: text(TAG.ReferringPhysicianName),
+      studyDescription: text(TAG.StudyDescription),
+      sliceThicknessMm: getNumber(ds, TAG.SliceThickness) ?? undefined,
+      grid: { dims: g.dimensions, spacing: g.spacingMm, origin: g.origin, direction: g.direction },
+      slices: g.sliceAt.map((s) => (s ? { sopInstanceUid: s.sopInstanceUid, sopClassUid: getString(s.dataset, TAG.SOPClassUID) ?? '1.2.840.10008.5.1.4.1.1.2' } : null)),
     };
   }
 

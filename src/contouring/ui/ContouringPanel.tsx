@@ -9,6 +9,7 @@ import type { SegmentSummary } from '../segmentStats.ts';
 import { clampRadius, MAX_RADIUS_MM, MIN_RADIUS_MM } from '../shortcuts.ts';
 import { HistogramPlot } from './HistogramPlot.tsx';
 import { SaveStatus } from './SaveStatus.tsx';
+import { SubmitBar } from './SubmitBar.tsx';
 
 const TOOLS: Array<{ tool: PaintTool; key: string }> = [
   { tool: 'none', key: 'Esc' },
@@ -36,7 +37,7 @@ function fmt(x: number | null, digits: number): string {
   return x === null ? '–' : x.toFixed(digits);
 }
 
-export function ContouringPanel({ session }: { session: () => ContouringSession | null }) {
+export function ContouringPanel({ session, submit }: { session: () => ContouringSession | null; submit: () => Promise<string> }) {
   const s = useContouringStore(
     useShallow((st) => ({
       ready: st.ready, configError: st.configError, segments: st.segments, activeValue: st.activeValue, tool: st.tool, radiusMm: st.radiusMm,
@@ -64,6 +65,7 @@ export function ContouringPanel({ session }: { session: () => ContouringSession 
   return (
     <aside className="contour-panel" data-testid="contour-panel" aria-label="Segment editor">
       <SaveStatus />
+      <SubmitBar submit={submit} />
       <section className="tool-grid" role="toolbar" aria-label="Contouring tools">
         {TOOLS.map(({ tool, key }) => (
           <button key={tool} aria-pressed={s.tool === tool} data-tool={tool} onClick={() => run((c) => c.setTool(tool))} title={`${toolLabel(tool)} (${key})`}>

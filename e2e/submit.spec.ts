@@ -1,0 +1,90 @@
+// Submitting a read: the labelmap becomes a DICOM-SEG that the archive stores exactly once, that
+// dciodvfy accepts and that decodes back to the labelmap on screen. Submitted while offline
+// (the browser's network cut), it waits in the outbox and goes out when the network is back.
+import { expect, test, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fixtures } from './support/fixtures.ts';
+import { labelIndices, openForContouring, stroke, viewBox } from './support/contouring.ts';
+import { firstPart } from '../src/dicomweb/multipart.ts';
+import { decodeSeg } from '../src/seg/segDecoder.ts';
+import type { SegDecodeTarget } from '../src/seg/segModel.ts';
+
+const fx = fixtures();
+const base = process.env.CTAW_BASE_URL ?? 'http://127.0.0.1:5181';
+
+async function segInstancesOnServer(studyUid: string, reader: string): Promise<Array<{ series: string; sop: string }>> {
+  const series = (await (await fetch(`${base}/dicom-web/studies/${studyUid}/series?Modality=SEG&includefield=0008103E`)).json().catch(() => [])) as Array<Record<string, { Value?: string[] }>>;
+  const out: Array<{ series: string; sop: string }> = [];
+  for (const s of series ?? []) {
+    if (!s['0008103E']?.Value?.[0]?.includes(reader)) continue;
+    const seriesUid = s['0020000E'].Value![0];
+    const instances = (await (await fetch(`${base}/dicom-web/studies/${studyUid}/series/${seriesUid}/instances`)).json()) as Array<Record<string, { Value?: string[] }>>;
+    for (const i of instances) out.push({ series: seriesUid, sop: i['00080018'].Value![0] });
+  }
+  return out;
+}
+
+async function fetchInstance(studyUid: string, seriesUid: string, sop: string): Promise<Uint8Array> {
+  const r = await fetch(`${base}/dicom-web/studies/${studyUid}/series/${seriesUid}/instances/${sop}`, { headers: { Accept: 'multipart/related; type="application/dicom"' } });
+  expect(r.status).toBe(200);
+  return firstPart(new Uint8Array(await r.arrayBuffer()), r.headers.get('content-type') ?? '').body;
+}
+
+async function nameReader(page: Page, name: string): Promise<void> {
+  await page.goto('/');
+  await page.getByLabel('Reader name').fill(name);
+  await page.getByRole('button', { name: 'Save' }).click();
+}
+
+test('a read submitted offline (network cut in the browser) reaches the archive once when the network is back, as a SEG dciodvfy accepts that decodes to the labelmap', async ({ page, context }) => {
+  const reader = `Offline Reader ${Date.now()}`;
+  await nameReader(page, reader);
+  const g = await openForContouring(page, fx.covid);
+  const box = await viewBox(page, 'axial');
+  const at = (x: number, y: number) => ({ x: box.x + box.width * x, y: box.y + box.height * y });
+  await page.keyboard.press('b');
+  await stroke(page, at(0.26, 0.45), at(0.36, 0.5));
+  await page.keyboard.press('Alt+2');
+  await stroke(page, at(0.6, 0.5), at(0.7, 0.55));
+
+  await context.setOffline(true);
+  await page.getByTestId('submit-read').click();
+  await expect(page.getByTestId('submit-message')).toContainText('Queued for the server');
+  await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'offline');
+  await expect(page.getByTestId('sync-status')).toContainText('1 waiting');
+  expect(await segInstancesOnServer(fx.covid.studyUid, reader)).toEqual([]);
+
+  await context.setOffline(false);
+  await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'synced', { timeout: 60_000 });
+  const stored = await segInstancesOnServer(fx.covid.studyUid, reader);
+  expect(stored).toHaveLength(1);
+
+  const bytes = await fetchInstance(fx.covid.studyUid, stored[0].series, stored[0].sop);
+  const dir = mkdtempSync(join(tmpdir(), 'ctaw-seg-'));
+  writeFileSync(join(dir, 'seg.dcm'), bytes);
+  let report: string;
+  try {
+    report = execFileSync('dciodvfy', [join(dir, 'seg.dcm')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (err) {
+    report = String((err as { stdout?: string; stderr?: string }).stderr ?? '') + String((err as { stdout?: string }).stdout ?? '');
+  }
+  expect(report.split('\n').filter((l) => /^Error/.test(l)), report).toEqual([]);
+
+  const target: SegDecodeTarget = await page.evaluate(() => {
+    const src = (window.__ctawViewer as unknown as { segSource(): { grid: unknown; slices: unknown; seriesInstanceUid: string; frameOfReferenceUid: string } }).segSource();
+    return { grid: src.grid, slices: src.slices, seriesInstanceUid: src.seriesInstanceUid, frameOfReferenceUid: src.frameOfReferenceUid } as never;
+  });
+  const decoded = decodeSeg(bytes, target);
+  expect(decoded.segments.map((s) => s.label)).toEqual(['Ground-glass opacity', 'Consolidation', 'Other lesion']);
+  for (const value of [1, 2]) {
+    const onScreen = await labelIndices(page, value);
+    const fromServer: number[] = [];
+    decoded.labels.forEach((v, n) => { if (v === value) fromServer.push(n); });
+    expect(fromServer.length, `segment ${value}`).toBe(onScreen.length);
+    expect(fromServer).toEqual(onScreen);
+  }
+  expect(g.dimensions[0] * g.dimensions[1] * g.dimensions[2]).toBe(decoded.labels.length);
+});

@@ -1,0 +1,35 @@
+// Submit the read and see where it stands: offline, waiting, sending, all synced, or failed.
+import { useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { syncSummary, useSyncStore } from '../../stores/syncStore.ts';
+
+export function SubmitBar({ submit }: { submit: () => Promise<string> }) {
+  const sync = useSyncStore(useShallow((s) => ({ online: s.online, waiting: s.waiting, sending: s.sending, failed: s.failed, lastError: s.lastError })));
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<string | null>(null);
+  const summary = syncSummary(sync);
+  const state = sync.failed > 0 ? 'failed' : !sync.online ? 'offline' : sync.sending ? 'sending' : sync.waiting > 0 ? 'waiting' : 'synced';
+  return (
+    <section className="submit-bar" aria-label="Submit">
+      <button
+        className="primary"
+        data-testid="submit-read"
+        disabled={busy}
+        onClick={() => {
+          setBusy(true);
+          setMessage('Preparing the segmentation…');
+          submit()
+            .then((m) => setMessage(m))
+            .catch((err: unknown) => setMessage(`Submit failed: ${err instanceof Error ? err.message : String(err)}`))
+            .finally(() => setBusy(false));
+        }}
+      >
+        Submit segmentation
+      </button>
+      {message && <p className="muted" data-testid="submit-message">{message}</p>}
+      <p className={`sync-status ${state}`} data-testid="sync-status" data-state={state} data-waiting={sync.waiting} role={state === 'failed' ? 'alert' : 'status'}>
+        Server: {summary}
+      </p>
+    </section>
+  );
+}

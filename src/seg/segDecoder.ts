@@ -1,0 +1,697 @@
+// Reads a DICOM Segmentation (BINARY, FRACTIONAL or the Label Map SEG class) onto the open CT's
+// grid. The parser is our own: a SEG needs only a few dozen attributes, and reading just those
+// (values decoded on demand, pixel data addressed in place) keeps a 300-slice SEG fast and lets
+// every way a file can be wrong end in a SegDecodeError with a message a reader can act on.
+import { dicomLabToRgb } from './cielab.ts';
+import { EXTRA_COLORS, type CodedConcept } from '../contouring/segmentConfig.ts';
+import type { DecodedSeg, SegDecodeTarget, SegSegmentInfo } from './segModel.ts';
+
+/** A file that cannot be placed on the open CT; the message is meant for the user. */
+export class SegDecodeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SegDecodeError';
+  }
+}
+
+const SEGMENTATION_STORAGE = '1.2.840.10008.5.1.4.1.1.66.4';
+const LABEL_MAP_SEGMENTATION_STORAGE = '1.2.840.10008.5.1.4.1.1.66.7';
+const IMPLICIT_VR_LE = '1.2.840.10008.1.2';
+const EXPLICIT_VR_LE = '1.2.840.10008.1.2.1';
+
+// ---- a minimal Part 10 reader (little endian, uncompressed) ----
+
+interface DicomElement {
+  vr: string;
+  offset: number;
+  length: number;
+  items?: DataSet[];
+}
+type DataSet = Map<number, DicomElement>;
+
+const T = {
+  SpecificCharacterSet: 0x00080005,
+  SOPClassUID: 0x00080016,
+  SOPInstanceUID: 0x00080018,
+  CodeValue: 0x00080100,
+  CodingSchemeDesignator: 0x00080102,
+  CodeMeaning: 0x00080104,
+  LongCodeValue: 0x00080119,
+  URNCodeValue: 0x00080120,
+  SeriesDescription: 0x0008103e,
+  ReferencedSeriesSequence: 0x00081115,
+  ReferencedInstanceSequence: 0x0008114a,
+  ReferencedSOPClassUID: 0x00081150,
+  ReferencedSOPInstanceUID: 0x00081155,
+  SourceImageSequence: 0x00082112,
+  DerivationImageSequence: 0x00089124,
+  SeriesInstanceUID: 0x0020000e,
+  ImagePositionPatient: 0x00200032,
+  ImageOrientationPatient: 0x00200037,
+  FrameOfReferenceUID: 0x00200052,
+  FrameContentSequence: 0x00209111,
+  PlanePositionSequence: 0x00209113,
+  PlaneOrientationSequence: 0x00209116,
+  NumberOfFrames: 0x00280008,
+  Rows: 0x00280010,
+  Columns: 0x00280011,
+  PixelSpacing: 0x00280030,
+  BitsAllocated: 0x00280100,
+  PixelMeasuresSequence: 0x00289110,
+  SegmentationType: 0x00620001,
+  SegmentSequence: 0x00620002,
+  SegmentedPropertyCategoryCodeSequence: 0x00620003,
+  SegmentNumber: 0x00620004,
+  SegmentLabel: 0x00620005,
+  SegmentIdentificationSequence: 0x0062000a,
+  ReferencedSegmentNumber: 0x0062000b,
+  RecommendedDisplayCIELabValue: 0x0062000d,
+  MaximumFractionalValue: 0x0062000e,
+  SegmentedPropertyTypeCodeSequence: 0x0062000f,
+  ContentCreatorName: 0x00700084,
+  SharedFunctionalGroupsSequence: 0x52009229,
+  PerFrameFunctionalGroupsSequence: 0x52009230,
+  PixelData: 0x7fe00010,
+  TransferSyntaxUID: 0x00020010,
+  MediaStorageSOPClassUID: 0x00020002,
+} as const;
+
+// Implicit VR carries no VR: these are the VRs of what this reader looks at. Sequences it does not
+// descend into may stay opaque bytes.
+const IMPLICIT_VRS = new Map<number, string>([
+  [T.SpecificCharacterSet, 'CS'],
+  [T.SOPClassUID, 'UI'],
+  [T.SOPInstanceUID, 'UI'],
+  [T.CodeValue, 'SH'],
+  [T.CodingSchemeDesignator, 'SH'],
+  [T.CodeMeaning, 'LO'],
+  [T.LongCodeValue, 'UC'],
+  [T.URNCodeValue, 'UR'],
+  [T.SeriesDescription, 'LO'],
+  [T.ReferencedSeriesSequence, 'SQ'],
+  [T.ReferencedInstanceSequence, 'SQ'],
+  [T.ReferencedSOPClassUID, 'UI'],
+  [T.ReferencedSOPInstanceUID, 'UI'],
+  [T.SourceImageSequence, 'SQ'],
+  [T.DerivationImageSequence, 'SQ'],
+  [T.SeriesInstanceUID, 'UI'],
+  [T.ImagePositionPatient, 'DS'],
+  [T.ImageOrientationPatient, 'DS'],
+  [T.FrameOfReferenceUID, 'UI'],
+  [T.FrameContentSequence, 'SQ'],
+  [T.PlanePositionSequence, 'SQ'],
+  [T.PlaneOrientationSequence, 'SQ'],
+  [T.NumberOfFrames, 'IS'],
+  [T.Rows, 'US'],
+  [T.Columns, 'US'],
+  [T.PixelSpacing, 'DS'],
+  [T.BitsAllocated, 'US'],
+  [T.PixelMeasuresSequence, 'SQ'],
+  [T.SegmentationType, 'CS'],
+  [T.SegmentSequence, 'SQ'],
+  [T.SegmentedPropertyCategoryCodeSequence, 'SQ'],
+  [T.SegmentNumber, 'US'],
+  [T.SegmentLabel, 'LO'],
+  [T.SegmentIdentificationSequence, 'SQ'],
+  [T.ReferencedSegmentNumber, 'US'],
+  [T.RecommendedDisplayCIELabValue, 'US'],
+  [T.MaximumFractionalValue, 'US'],
+  [T.SegmentedPropertyTypeCodeSequence, 'SQ'],
+  [T.ContentCreatorName, 'PN'],
+  [T.SharedFunctionalGroupsSequence, 'SQ'],
+  [T.PerFrameFunctionalGroupsSequence, 'SQ'],
+  [T.PixelData, 'OB'],
+]);
+
+const LONG_VRS = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'SQ', 'SV', 'UC', 'UN', 'UR', 'UT', 'UV']);
+const UNDEFINED = 0xffffffff;
+const ITEM = 0xfffee000;
+const ITEM_END = 0xfffee00d;
+const SEQUENCE_END = 0xfffee0dd;
+
+const DAMAGED = 'The file is damaged or truncated and cannot be read as DICOM';
+
+class DicomReader {
+  readonly view: DataView;
+  explicit = true;
+  textDecoder: TextDecoder = new TextDecoder('latin1');
+
+  constructor(readonly bytes: Uint8Array) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  tagAt(pos: number): number {
+    if (pos + 4 > this.bytes.length) throw new SegDecodeError(`${DAMAGED} (it ends inside an element).`);
+    return this.view.getUint16(pos, true) * 0x10000 + this.view.getUint16(pos + 2, true);
+  }
+
+  /**
+   * Elements from pos until end; an undefined-length item (delimited) runs until its delimiter,
+   * the file meta (stopAtGroup 2) until the first element of another group.
+   */
+  readDataSet(pos: number, end: number, delimited = false, stopAtGroup?: number): { ds: DataSet; pos: number } {
+    const ds: DataSet = new Map();
+    while (pos < end) {
+      // A few stray bytes after the last element (some writers pad files) are not an element.
+      if (!delimited && end === this.bytes.length && end - pos < 8) break;
+      const tag = this.tagAt(pos);
+      if (tag === ITEM_END) {
+        if (!delimited) throw new SegDecodeError(`${DAMAGED} (misplaced item delimiter).`);
+        return { ds, pos: pos + 8 };
+      }
+      if (stopAtGroup !== undefined && Math.floor(tag / 0x10000) !== stopAtGroup) return { ds, pos };
+      const explicit = this.explicit || Math.floor(tag / 0x10000) === 0x0002;
+      let vr: string;
+      let length: number;
+      let valueAt: number;
+      if (pos + 8 > this.bytes.length) throw new SegDecodeError(`${DAMAGED} (it ends inside an element header).`);
+      if (explicit) {
+        vr = String.fromCharCode(this.bytes[pos + 4], this.bytes[pos + 5]);
+        if (!/^[A-Z]{2}$/.test(vr)) throw new SegDecodeError(`${DAMAGED} (invalid value representation at byte ${pos}).`);
+        if (LONG_VRS.has(vr)) {
+          if (pos + 12 > this.bytes.length) throw new SegDecodeError(`${DAMAGED} (it ends inside an element header).`);
+          length = this.view.getUint32(pos + 8, true);
+          valueAt = pos + 12;
+        } else {
+          length = this.view.getUint16(pos + 6, true);
+          valueAt = pos + 8;
+        }
+      } else {
+        length = this.view.getUint32(pos + 4, true);
+        valueAt = pos + 8;
+        vr = IMPLICIT_VRS.get(tag) ?? (length === UNDEFINED ? 'SQ' : 'UN');
+      }
+      if (vr === 'SQ' || (vr === 'UN' && length === UNDEFINED)) {
+        // An undefined-length UN is a sequence in Implicit VR Little Endian (PS3.5 6.2.2).
+        const wasExplicit = this.explicit;
+        if (vr === 'UN') this.explicit = false;
+        const { items, pos: next } = this.readSequence(valueAt, length);
+        this.explicit = wasExplicit;
+        ds.set(tag, { vr: 'SQ', offset: valueAt, length: next - valueAt, items });
+        pos = next;
+        continue;
+      }
+      if (length === UNDEFINED) {
+        if (tag === T.PixelData) throw new SegDecodeError('The segmentation\'s pixel data are compressed (encapsulated), which this viewer cannot read; export it uncompressed.');
+        throw new SegDecodeError(`${DAMAGED} (undefined length outside a sequence).`);
+      }
+      if (valueAt + length > this.bytes.length) throw new SegDecodeError(`${DAMAGED} (an element runs past the end of the file).`);
+      ds.set(tag, { vr, offset: valueAt, length });
+      pos = valueAt + length;
+    }
+    if (delimited) throw new SegDecodeError(`${DAMAGED} (a sequence item is not closed).`);
+    return { ds, pos };
+  }
+
+  readSequence(pos: number, length: number): { items: DataSet[]; pos: number } {
+    const items: DataSet[] = [];
+    const end = length === UNDEFINED ? undefined : pos + length;
+    if (end !== undefined && end > this.bytes.length) throw new SegDecodeError(`${DAMAGED} (a sequence runs past the end of the file).`);
+    for (;;) {
+      if (end !== undefined && pos >= end) return { items, pos: end };
+      const tag = this.tagAt(pos);
+      if (pos + 8 > this.bytes.length) throw new SegDecodeError(`${DAMAGED} (it ends inside a sequence).`);
+      const itemLength = this.view.getUint32(pos + 4, true);
+      if (tag === SEQUENCE_END) {
+        if (end !== undefined) throw new SegDecodeError(`${DAMAGED} (misplaced sequence delimiter).`);
+        return { items, pos: pos + 8 };
+      }
+      if (tag !== ITEM) throw new SegDecodeError(`${DAMAGED} (a sequence holds something other than items).`);
+      if (itemLength === UNDEFINED) {
+        const { ds, pos: next } = this.readDataSet(pos + 8, end ?? this.bytes.length, true);
+        items.push(ds);
+        pos = next;
+      } else {
+        const itemEnd = pos + 8 + itemLength;
+        if (itemEnd > this.bytes.length) throw new SegDecodeError(`${DAMAGED} (an item runs past the end of the file).`);
+        items.push(this.readDataSet(pos + 8, itemEnd).ds);
+        pos = itemEnd;
+      }
+    }
+  }
+
+  string(ds: DataSet | undefined, tag: number): string | undefined {
+    const e = ds?.get(tag);
+    if (!e || e.items) return undefined;
+    const raw = this.bytes.subarray(e.offset, e.offset + e.length);
+    return this.textDecoder.decode(raw).replace(/[\0 ]+$/, '').replace(/^ +/, '');
+  }
+
+  numbers(ds: DataSet | undefined, tag: number): number[] | undefined {
+    const e = ds?.get(tag);
+    if (!e || e.items) return undefined;
+    const { vr, offset, length } = e;
+    const read = (size: number, get: (at: number) => number): number[] => {
+      const out: number[] = [];
+      for (let at = offset; at + size <= offset + length; at += size) out.push(get(at));
+      return out;
+    };
+    switch (vr) {
+      case 'US':
+        return read(2, (at) => this.view.getUint16(at, true));
+      case 'SS':
+        return read(2, (at) => this.view.getInt16(at, true));
+      case 'UL':
+        return read(4, (at) => this.view.getUint32(at, true));
+      case 'SL':
+        return read(4, (at) => this.view.getInt32(at, true));
+      case 'FL':
+        return read(4, (at) => this.view.getFloat32(at, true));
+      case 'FD':
+        return read(8, (at) => this.view.getFloat64(at, true));
+      default: {
+        const text = this.string(ds, tag);
+        if (text === undefined || text === '') return [];
+        return text.split('\\').map((s) => Number(s.trim()));
+      }
+    }
+  }
+
+  number(ds: DataSet | undefined, tag: number): number | undefined {
+    const v = this.numbers(ds, tag);
+    return v && v.length > 0 && Number.isFinite(v[0]) ? v[0] : undefined;
+  }
+}
+
+function first(ds: DataSet | undefined, tag: number): DataSet | undefined {
+  return ds?.get(tag)?.items?.[0];
+}
+
+function items(ds: DataSet | undefined, tag: number): DataSet[] {
+  return ds?.get(tag)?.items ?? [];
+}
+
+interface ParsedFile {
+  reader: DicomReader;
+  ds: DataSet;
+  mediaSopClass?: string;
+}
+
+function parseFile(bytes: Uint8Array): ParsedFile {
+  const reader = new DicomReader(bytes);
+  let pos = 0;
+  let transferSyntax: string | undefined;
+  let mediaSopClass: string | undefined;
+  const hasPreamble = bytes.length >= 132 && bytes[128] === 0x44 && bytes[129] === 0x49 && bytes[130] === 0x43 && bytes[131] === 0x4d;
+  if (hasPreamble) {
+    const { ds: meta, pos: after } = reader.readDataSet(132, bytes.length, false, 0x0002);
+    transferSyntax = reader.string(meta, T.TransferSyntaxUID);
+    mediaSopClass = reader.string(meta, T.MediaStorageSOPClassUID);
+    pos = after;
+  } else if (bytes.length < 8) {
+    throw new SegDecodeError('This file is not a DICOM file (it is empty or too short).');
+  } else {
+    // No Part 10 header: guess the encoding from the first element's bytes.
+    const vr = String.fromCharCode(bytes[4], bytes[5]);
+    transferSyntax = /^[A-Z]{2}$/.test(vr) ? EXPLICIT_VR_LE : IMPLICIT_VR_LE;
+    if (reader.view.getUint16(0, true) > 0x0008 || reader.view.getUint16(0, true) === 0) {
+      throw new SegDecodeError('This file is not a DICOM file (no DICOM header).');
+    }
+  }
+  if (transferSyntax === IMPLICIT_VR_LE) reader.explicit = false;
+  else if (transferSyntax === EXPLICIT_VR_LE || transferSyntax === undefined) reader.explicit = true;
+  else {
+    const name = TRANSFER_SYNTAX_NAMES[transferSyntax] ?? `transfer syntax ${transferSyntax}`;
+    throw new SegDecodeError(`The segmentation is stored as ${name}, which this viewer cannot read; it reads uncompressed (Implicit or Explicit VR Little Endian) files.`);
+  }
+  const { ds } = reader.readDataSet(pos, bytes.length);
+  const charset = reader.string(ds, T.SpecificCharacterSet) ?? '';
+  if (/ISO_IR 192/.test(charset)) reader.textDecoder = new TextDecoder('utf-8');
+  return { reader, ds, mediaSopClass };
+}
+
+const TRANSFER_SYNTAX_NAMES: Record<string, string> = {
+  '1.2.840.10008.1.2.2': 'Explicit VR Big Endian',
+  '1.2.840.10008.1.2.1.99': 'Deflated Explicit VR Little Endian',
+  '1.2.840.10008.1.2.5': 'RLE Lossless',
+  '1.2.840.10008.1.2.4.50': 'JPEG Baseline',
+  '1.2.840.10008.1.2.4.57': 'JPEG Lossless',
+  '1.2.840.10008.1.2.4.70': 'JPEG Lossless (SV1)',
+  '1.2.840.10008.1.2.4.80': 'JPEG-LS Lossless',
+  '1.2.840.10008.1.2.4.90': 'JPEG 2000 Lossless',
+  '1.2.840.10008.1.2.4.91': 'JPEG 2000',
+};
+
+const SOP_CLASS_NAMES: Record<string, string> = {
+  '1.2.840.10008.5.1.4.1.1.2': 'a CT image',
+  '1.2.840.10008.5.1.4.1.1.2.1': 'an enhanced CT image',
+  '1.2.840.10008.5.1.4.1.1.4': 'an MR image',
+  '1.2.840.10008.5.1.4.1.1.481.3': 'an RT Structure Set',
+  '1.2.840.10008.5.1.4.1.1.88.11': 'a Basic Text SR',
+  '1.2.840.10008.5.1.4.1.1.88.22': 'an Enhanced SR',
+  '1.2.840.10008.5.1.4.1.1.88.33': 'a Comprehensive SR',
+  '1.2.840.10008.5.1.4.1.1.128': 'a PET image',
+  '1.2.840.10008.5.1.4.1.1.11.1': 'a Grayscale Softcopy Presentation State',
+};
+
+// ---- geometry ----
+
+type Vec3 = [number, number, number];
+
+function dot(a: readonly number[], b: readonly number[]): number {
+  return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+}
+
+function cross(a: readonly number[], b: readonly number[]): Vec3 {
+  return [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
+}
+
+/** Maps a patient position to continuous grid (i, j, k), for any non-degenerate grid axes. */
+function worldToGrid(target: SegDecodeTarget): (p: readonly number[]) => Vec3 {
+  const { origin, spacing, direction: d } = target.grid;
+  const a = [0, 1, 2].map((n) => [d[3 * n] * spacing[n], d[3 * n + 1] * spacing[n], d[3 * n + 2] * spacing[n]]);
+  // Rows of the inverse of the matrix whose columns are a[0..2]: cross products over the determinant.
+  const det = dot(a[0], cross(a[1], a[2]));
+  if (!Number.isFinite(det) || Math.abs(det) < 1e-12) throw new Error('the target grid has degenerate directions');
+  const r = [cross(a[1], a[2]), cross(a[2], a[0]), cross(a[0], a[1])].map((v) => v.map((x) => x / det));
+  return (p) => {
+    const q = [p[0] - origin[0], p[1] - origin[1], p[2] - origin[2]];
+    return [dot(r[0], q), dot(r[1], q), dot(r[2], q)];
+  };
+}
+
+function fmt(v: readonly number[], digits = 3): string {
+  return v.map((x) => +x.toFixed(digits)).join(', ');
+}
+
+function close(a: number, b: number, relative: number, absolute: number): boolean {
+  return Math.abs(a - b) <= Math.max(absolute, relative * Math.abs(b));
+}
+
+// ---- the segmentation ----
+
+interface FrameInfo {
+  index: number;
+  segmentNumber: number;
+  k: number;
+}
+
+function concept(reader: DicomReader, item: DataSet | undefined): CodedConcept | undefined {
+  if (!item) return undefined;
+  const value = reader.string(item, T.CodeValue) || reader.string(item, T.LongCodeValue) || reader.string(item, T.URNCodeValue);
+  if (!value) return undefined;
+  return { value, scheme: reader.string(item, T.CodingSchemeDesignator) ?? '', meaning: reader.string(item, T.CodeMeaning) ?? '' };
+}
+
+const MISSING_CONCEPT: CodedConcept = { value: '', scheme: '', meaning: '' };
+
+function checkReferences(reader: DicomReader, ds: DataSet, perFrame: DataSet[], target: SegDecodeTarget): void {
+  const referencedSeries = items(ds, T.ReferencedSeriesSequence)
+    .map((item) => reader.string(item, T.SeriesInstanceUID))
+    .filter((uid): uid is string => !!uid);
+  if (referencedSeries.length > 0 && !referencedSeries.includes(target.seriesInstanceUid)) {
+    const which = `series ${referencedSeries.join(', ')}`;
+    throw new SegDecodeError(`This segmentation was made on another image series (${which}), not on the open CT series (${target.seriesInstanceUid}).`);
+  }
+  const frameOfReference = reader.string(ds, T.FrameOfReferenceUID);
+  if (frameOfReference && frameOfReference !== target.frameOfReferenceUid) {
+    throw new SegDecodeError(
+      `This segmentation is in another frame of reference (${frameOfReference}) than the open CT series (${target.frameOfReferenceUid}), so its voxels cannot be placed on this CT.`,
+    );
+  }
+  if (referencedSeries.length === 0) {
+    // Without a series reference, the frames' source images are the only link to the CT.
+    const known = new Set(target.slices.filter((s) => s !== null).map((s) => s.sopInstanceUid));
+    const sources = perFrame.map((f) => sourceImageUid(reader, f)).filter((uid): uid is string => !!uid);
+    if (sources.length > 0 && !sources.some((uid) => known.has(uid))) {
+      throw new SegDecodeError(`This segmentation was made on images that are not in the open CT series (for example image ${sources[0]}).`);
+    }
+  }
+}
+
+function sourceImageUid(reader: DicomReader, frame: DataSet): string | undefined {
+  for (const derivation of items(frame, T.DerivationImageSequence)) {
+    for (const source of items(derivation, T.SourceImageSequence)) {
+      const uid = reader.string(source, T.ReferencedSOPInstanceUID);
+      if (uid) return uid;
+    }
+  }
+  return undefined;
+}
+
+function checkGeometry(reader: DicomReader, ds: DataSet, shared: DataSet | undefined, perFrame: DataSet[], target: SegDecodeTarget): void {
+  const [nx, ny] = target.grid.dims;
+  const rows = reader.number(ds, T.Rows);
+  const columns = reader.number(ds, T.Columns);
+  if (rows === undefined || columns === undefined) throw new SegDecodeError('The segmentation has no Rows or Columns; the file is incomplete.');
+  if (rows !== ny || columns !== nx) {
+    throw new SegDecodeError(`The segmentation's frames are ${columns}×${rows} pixels, but the CT images are ${nx}×${ny}; it does not fit this series.`);
+  }
+  const d = target.grid.direction;
+  const orientations = [first(shared, T.PlaneOrientationSequence), ...perFrame.map((f) => first(f, T.PlaneOrientationSequence))];
+  for (const item of orientations) {
+    const iop = reader.numbers(item, T.ImageOrientationPatient);
+    if (!iop || iop.length === 0) continue;
+    const expected = [d[0], d[1], d[2], d[3], d[4], d[5]];
+    if (iop.length !== 6 || iop.some((v, n) => !(Math.abs(v - expected[n]) <= 1e-3))) {
+      throw new SegDecodeError(`The segmentation's image orientation (${fmt(iop, 4)}) differs from the CT's (${fmt(expected, 4)}).`);
+    }
+  }
+  const measures = [first(shared, T.PixelMeasuresSequence), ...perFrame.map((f) => first(f, T.PixelMeasuresSequence))];
+  for (const item of measures) {
+    const spacing = reader.numbers(item, T.PixelSpacing);
+    if (!spacing || spacing.length === 0) continue;
+    const expected = [target.grid.spacing[1], target.grid.spacing[0]];
+    if (spacing.length !== 2 || !close(spacing[0], expected[0], 1e-4, 1e-6) || !close(spacing[1], expected[1], 1e-4, 1e-6)) {
+      throw new SegDecodeError(`The segmentation's pixel spacing (${fmt(spacing, 4)} mm) differs from the CT's (${fmt(expected, 4)} mm).`);
+    }
+  }
+}
+
+function readSegments(reader: DicomReader, ds: DataSet, labelMap: boolean, warnings: string[]): { segments: SegSegmentInfo[]; numbers: number[] } {
+  const described = items(ds, T.SegmentSequence).map((item) => ({ item, number: reader.number(item, T.SegmentNumber) }));
+  if (described.length === 0) throw new SegDecodeError('The segmentation lists no segments (its Segment Sequence is empty); the file is incomplete.');
+  if (described.some((s) => s.number === undefined || !Number.isInteger(s.number))) throw new SegDecodeError('A segment of this segmentation has no Segment Number; the file is incomplete.');
+  // Label map SEGs describe the background (pixel value 0) as segment 0; it is not a segment here.
+  const kept = described.filter((s) => !(labelMap && s.number === 0)).sort((a, b) => a.number! - b.number!);
+  for (let n = 1; n < kept.length; n++) {
+    if (kept[n].number === kept[n - 1].number) throw new SegDecodeError(`Segment Number ${kept[n].number} is used twice in this segmentation; the file is inconsistent.`);
+  }
+  if (kept.length > 255) throw new SegDecodeError(`This segmentation has ${kept.length} segments; at most 255 fit the viewer's labelmap.`);
+  let noCodes = 0;
+  const segments = kept.map(({ item, number }, n) => {
+    const lab = reader.numbers(item, T.RecommendedDisplayCIELabValue);
+    const category = concept(reader, first(item, T.SegmentedPropertyCategoryCodeSequence));
+    const type = concept(reader, first(item, T.SegmentedPropertyTypeCodeSequence));
+    if (!category || !type) noCodes++;
+    return {
+      value: n + 1,
+      label: reader.string(item, T.SegmentLabel) || `Segment ${number}`,
+      color: lab && lab.length === 3 ? dicomLabToRgb(lab) : ([...EXTRA_COLORS[n % EXTRA_COLORS.length]] as SegSegmentInfo['color']),
+      category: category ?? { ...MISSING_CONCEPT },
+      type: type ?? { ...MISSING_CONCEPT },
+    };
+  });
+  if (noCodes > 0) warnings.push(`${noCodes} segment(s) have no category or type code; they were loaded with empty codes.`);
+  return { segments, numbers: kept.map((s) => s.number!) };
+}
+
+/**
+ * Decodes a DICOM-SEG onto the target CT grid. Throws SegDecodeError (message meant for the user)
+ * when the file is not a segmentation, is damaged, or does not belong to / fit the target series.
+ */
+export function decodeSeg(bytes: ArrayBuffer | Uint8Array, target: SegDecodeTarget): DecodedSeg {
+  const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  let file: ParsedFile;
+  try {
+    file = parseFile(data);
+  } catch (e) {
+    if (e instanceof SegDecodeError) throw e;
+    throw new SegDecodeError(`${DAMAGED} (${e instanceof Error ? e.message : String(e)}).`);
+  }
+  const { reader, ds } = file;
+  const sopClass = reader.string(ds, T.SOPClassUID) ?? file.mediaSopClass;
+  if (sopClass !== SEGMENTATION_STORAGE && sopClass !== LABEL_MAP_SEGMENTATION_STORAGE) {
+    const what = sopClass ? (SOP_CLASS_NAMES[sopClass] ?? `a DICOM object of SOP class ${sopClass}`) : 'a DICOM object without a SOP class';
+    throw new SegDecodeError(`This file is not a DICOM segmentation; it is ${what}.`);
+  }
+  const labelMapClass = sopClass === LABEL_MAP_SEGMENTATION_STORAGE;
+  const declaredType = (reader.string(ds, T.SegmentationType) ?? '').toUpperCase();
+  const type = labelMapClass || declaredType === 'LABELMAP' ? 'LABELMAP' : declaredType === 'FRACTIONAL' ? 'FRACTIONAL' : declaredType === 'BINARY' ? 'BINARY' : undefined;
+  if (!type) throw new SegDecodeError(`This segmentation's type "${declaredType || '(none)'}" is not one this viewer reads (BINARY, FRACTIONAL or LABELMAP).`);
+
+  const shared = first(ds, T.SharedFunctionalGroupsSequence);
+  const frameCount = reader.number(ds, T.NumberOfFrames) ?? 1;
+  if (!Number.isInteger(frameCount) || frameCount < 1) throw new SegDecodeError('The segmentation has no frames.');
+  // A single frame may be described by the shared functional groups alone.
+  const described = items(ds, T.PerFrameFunctionalGroupsSequence);
+  const perFrame: DataSet[] = described.length === 0 && frameCount === 1 ? [new Map()] : described;
+  if (perFrame.length !== frameCount) {
+    throw new SegDecodeError(`The segmentation declares ${frameCount} frame(s) but describes ${perFrame.length}; the file is inconsistent.`);
+  }
+
+  checkReferences(reader, ds, perFrame, target);
+  checkGeometry(reader, ds, shared, perFrame, target);
+
+  const warnings: string[] = [];
+  const { segments, numbers } = readSegments(reader, ds, type === 'LABELMAP', warnings);
+  const valueOfNumber = new Map<number, number>(numbers.map((n, i) => [n, i + 1]));
+
+  // Where each frame goes: by its position when it has one, else by the image it was made from.
+  const [nx, ny, nz] = target.grid.dims;
+  const plane = nx * ny;
+  const toGrid = worldToGrid(target);
+  const kOfSource = new Map<string, number>();
+  target.slices.forEach((s, k) => {
+    if (s) kOfSource.set(s.sopInstanceUid, k);
+  });
+  const sharedPosition = reader.numbers(first(shared, T.PlanePositionSequence), T.ImagePositionPatient);
+  const sharedSegment = reader.number(first(shared, T.SegmentIdentificationSequence), T.ReferencedSegmentNumber);
+  let offSlice = 0;
+  let worstOffSlice = 0;
+  let disagreeing = 0;
+  let onMissingSlices = 0;
+  let unknownSegmentFrames = 0;
+  const frames: FrameInfo[] = [];
+  perFrame.forEach((item, index) => {
+    const position = reader.numbers(first(item, T.PlanePositionSequence), T.ImagePositionPatient) ?? sharedPosition;
+    const sourceUid = sourceImageUid(reader, item);
+    let k: number;
+    if (position && position.length === 3 && position.every(Number.isFinite)) {
+      const [u, v, w] = toGrid(position);
+      if (Math.abs(u) > 0.5 || Math.abs(v) > 0.5) {
+        throw new SegDecodeError(
+          `Frame ${index + 1} of the segmentation is shifted within the slice plane by ${fmt([u, v], 1)} pixels relative to the CT images; it does not fit this series.`,
+        );
+      }
+      k = Math.round(w);
+      if (k < 0 || k >= nz) {
+        const beyond = (k < 0 ? -w : w - (nz - 1)) * target.grid.spacing[2];
+        throw new SegDecodeError(`Frame ${index + 1} of the segmentation lies outside the CT volume (at ${fmt(position, 1)} mm, ${beyond.toFixed(1)} mm beyond the ${k < 0 ? 'first' : 'last'} slice).`);
+      }
+      const off = Math.abs(w - k);
+      if (off > 0.1) {
+        offSlice++;
+        worstOffSlice = Math.max(worstOffSlice, off * target.grid.spacing[2]);
+      }
+      if (sourceUid !== undefined && kOfSource.has(sourceUid) && kOfSource.get(sourceUid) !== k) disagreeing++;
+    } else if (sourceUid !== undefined) {
+      const found = kOfSource.get(sourceUid);
+      if (found === undefined) throw new SegDecodeError(`Frame ${index + 1} of the segmentation was made on an image (${sourceUid}) that is not in the open CT series.`);
+      k = found;
+    } else {
+      throw new SegDecodeError(`Frame ${index + 1} of the segmentation has neither a position nor a source image, so it cannot be placed.`);
+    }
+    if (target.slices[k] === null) onMissingSlices++;
+    let segmentNumber = 0;
+    if (type !== 'LABELMAP') {
+      const n = reader.number(first(item, T.SegmentIdentificationSequence), T.ReferencedSegmentNumber) ?? sharedSegment;
+      if (n === undefined) throw new SegDecodeError(`Frame ${index + 1} of the segmentation does not say which segment it belongs to.`);
+      if (!valueOfNumber.has(n)) {
+        unknownSegmentFrames++;
+        return;
+      }
+      segmentNumber = n;
+    }
+    frames.push({ index, segmentNumber, k });
+  });
+  if (offSlice > 0) warnings.push(`${offSlice} frame(s) lie between CT slices (up to ${worstOffSlice.toFixed(2)} mm away); each was put on the nearest slice.`);
+  if (disagreeing > 0) warnings.push(`${disagreeing} frame(s) have a position that is not that of the image they were made from; the position was used.`);
+  if (onMissingSlices > 0) warnings.push(`${onMissingSlices} frame(s) lie on slices missing from the open CT series.`);
+  if (unknownSegmentFrames > 0) warnings.push(`${unknownSegmentFrames} frame(s) belong to segments the file does not describe and were skipped.`);
+
+  const pixels = ds.get(T.PixelData);
+  if (!pixels || pixels.items) throw new SegDecodeError('The segmentation has no pixel data; the file is incomplete.');
+  const bitsAllocated = reader.number(ds, T.BitsAllocated) ?? (type === 'BINARY' ? 1 : 8);
+  const allowedBits = type === 'BINARY' ? [1, 8] : type === 'FRACTIONAL' ? [8] : [8, 16];
+  if (!allowedBits.includes(bitsAllocated)) throw new SegDecodeError(`A ${type} segmentation with ${bitsAllocated} bits per pixel is not valid.`);
+  const neededBytes = Math.ceil((frameCount * plane * bitsAllocated) / 8);
+  if (pixels.length < neededBytes) {
+    throw new SegDecodeError(`The segmentation's pixel data are too short for ${frameCount} frames (${pixels.length} of ${neededBytes} bytes); the file is truncated.`);
+  }
+  const px = data.subarray(pixels.offset, pixels.offset + pixels.length);
+  const labels = new Uint8Array(plane * nz);
+  const words = new Int32Array(labels.buffer, 0, labels.length >> 2);
+
+  if (type === 'FRACTIONAL') {
+    const max = reader.number(ds, T.MaximumFractionalValue) ?? 255;
+    warnings.push(`This is a fractional segmentation; voxels above 50% (more than ${max / 2} of ${max}) were taken as inside.`);
+  }
+
+  if (type === 'LABELMAP') {
+    const lut = new Uint8Array(bitsAllocated === 16 ? 0x10000 : 0x100);
+    for (const [n, v] of valueOfNumber) if (n < lut.length) lut[n] = v;
+    let unknown = 0;
+    const view = new DataView(px.buffer, px.byteOffset, px.byteLength);
+    for (const f of frames) {
+      const base = f.k * plane;
+      for (let p = 0; p < plane; p++) {
+        const s = bitsAllocated === 16 ? view.getUint16((f.index * plane + p) * 2, true) : px[f.index * plane + p];
+        if (s === 0) continue;
+        const v = lut[s];
+        if (v === 0) unknown++;
+        else labels[base + p] = v;
+      }
+    }
+    if (unknown > 0) warnings.push(`${unknown} voxel(s) carry segment numbers the file does not describe and were left empty.`);
+  } else {
+    // Later segments win where segments overlap: frames are applied in Segment Number order.
+    frames.sort((a, b) => a.segmentNumber - b.segmentNumber || a.index - b.index);
+    const overlaps = new Uint32Array(256 * 256); // previous value * 256 + new value
+    const threshold = type === 'FRACTIONAL' ? (reader.number(ds, T.MaximumFractionalValue) ?? 255) / 2 : 0;
+    for (const f of frames) {
+      const v = valueOfNumber.get(f.segmentNumber)!;
+      const base = f.k * plane;
+      if (bitsAllocated === 8) {
+        const start = f.index * plane;
+        for (let p = 0; p < plane; p++) {
+          if (px[start + p] <= threshold) continue;
+          const old = labels[base + p];
+          if (old !== 0 && old !== v) overlaps[old * 256 + v]++;
+          labels[base + p] = v;
+        }
+        continue;
+      }
+      // Frames follow each other bit by bit, so a frame may begin inside a byte.
+      const startBit = f.index * plane;
+      const endByte = (startBit + plane + 7) >> 3;
+      const fill = Math.imul(v, 0x01010101);
+      for (let byte = startBit >> 3; byte < endByte; byte++) {
+        const bits = px[byte];
+        if (bits === 0) continue;
+        const p0 = byte * 8 - startBit;
+        // Inside a region (eight set bits over eight still-empty voxels) write two words at once.
+        const at = base + p0;
+        if (bits === 0xff && (at & 3) === 0 && p0 >= 0 && p0 + 8 <= plane && (words[at >> 2] | words[(at >> 2) + 1]) === 0) {
+          words[at >> 2] = fill;
+          words[(at >> 2) + 1] = fill;
+          continue;
+        }
+        for (let b = 0; b < 8; b++) {
+          const p = p0 + b;
+          if (((bits >> b) & 1) === 0 || p < 0 || p >= plane) continue;
+          const old = labels[base + p];
+          if (old !== 0 && old !== v) overlaps[old * 256 + v]++;
+          labels[base + p] = v;
+        }
+      }
+    }
+    let overlapTotal = 0;
+    const pairs: Array<[number, number]> = [];
+    overlaps.forEach((count, key) => {
+      if (count === 0) return;
+      overlapTotal += count;
+      pairs.push([key, count]);
+    });
+    if (overlapTotal > 0) {
+      const worst = pairs
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 3)
+        .map(([key, count]) => `"${segments[(key & 0xff) - 1].label}" over "${segments[(key >> 8) - 1].label}" (${count})`);
+      warnings.push(`${overlapTotal} voxel(s) belong to more than one segment; each was given to the later segment: ${worst.join(', ')}.`);
+    }
+  }
+
+  return {
+    labels,
+    segments,
+    segmentNumbers: numbers,
+    contentCreatorName: reader.string(ds, T.ContentCreatorName) ?? '',
+    seriesDescription: reader.string(ds, T.SeriesDescription) ?? '',
+    sopInstanceUid: reader.string(ds, T.SOPInstanceUID) ?? '',
+    seriesInstanceUid: reader.string(ds, T.SeriesInstanceUID) ?? '',
+    segmentationType: type,
+    frames: frameCount,
+    warnings,
+  };
+}

@@ -1,0 +1,56 @@
+// STOW-RS of one DICOM instance through the gateway, with a time-out. Storing an instance the
+// archive already holds counts as success: a retried send must not become a failure.
+export type StowOutcome =
+  | { ok: true; duplicate: boolean }
+  | { ok: false; retry: boolean; reason: string };
+
+const BOUNDARY_PREFIX = 'ctaw-stow-';
+
+export function stowBody(instance: Uint8Array, boundary: string): Blob {
+  return new Blob([
+    `--${boundary}\r\nContent-Type: application/dicom\r\n\r\n`,
+    instance as Uint8Array<ArrayBuffer>,
+    `\r\n--${boundary}--\r\n`,
+  ]);
+}
+
+/** DICOM status codes in a STOW response meaning "already stored" (PS3.18 / PS3.4). */
+const DUPLICATE_REASONS = new Set([0x0111, 0xa700 + 0x11]);
+
+interface StowResponse {
+  '00081198'?: { Value?: Array<{ '00081197'?: { Value?: number[] } }> };
+  '00081199'?: { Value?: unknown[] };
+}
+
+export async function stowInstance(baseUrl: string, instance: Uint8Array, timeoutMs: number, fetchImpl: typeof fetch = fetch): Promise<StowOutcome> {
+  const boundary = `${BOUNDARY_PREFIX}${crypto.randomUUID()}`;
+  let response: Response;
+  try {
+    response = await fetchImpl(`${baseUrl}/studies`, {
+      method: 'POST',
+      headers: { 'Content-Type': `multipart/related; type="application/dicom"; boundary=${boundary}`, Accept: 'application/dicom+json' },
+      body: stowBody(instance, boundary),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (err) {
+    const name = (err as { name?: string })?.name;
+    return { ok: false, retry: true, reason: name === 'TimeoutError' ? `no answer within ${Math.round(timeoutMs / 1000)} s` : 'the server cannot be reached' };
+  }
+  let json: StowResponse | null;
+  try {
+    json = (await response.json()) as StowResponse;
+  } catch {
+    json = null;
+  }
+  const failed = json?.['00081198']?.Value ?? [];
+  const stored = json?.['00081199']?.Value ?? [];
+  if (response.ok && failed.length === 0) return { ok: true, duplicate: false };
+  const reasons = failed.map((f) => f['00081197']?.Value?.[0]).filter((r): r is number => typeof r === 'number');
+  if (reasons.length > 0 && reasons.every((r) => DUPLICATE_REASONS.has(r)) && stored.length === 0) return { ok: true, duplicate: true };
+  if (response.status === 409 && reasons.every((r) => DUPLICATE_REASONS.has(r))) return { ok: true, duplicate: true };
+  if (response.status >= 500 || response.status === 408 || response.status === 429) {
+    return { ok: false, retry: true, reason: `the server answered ${response.status}` };
+  }
+  const why = reasons.length ? ` (DICOM failure 0x${reasons[0].toString(16)})` : '';
+  return { ok: false, retry: false, reason: `the server refused the result: HTTP ${response.status}${why}` };
+}
