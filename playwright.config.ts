@@ -17,6 +17,9 @@ export default defineConfig({
     baseURL,
     viewport: { width: 1280, height: 800 },
     screenshot: 'only-on-failure',
+    // Requests a service worker makes bypass page.route(), which the fault-injecting tests use;
+    // the offline tests allow it.
+    serviceWorkers: 'block',
     trace: 'off',
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',

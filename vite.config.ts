@@ -20,5 +20,14 @@ export default defineConfig({
       '@cornerstonejs/codec-openjph/wasmjs',
     ],
   },
-  build: { target: 'es2022', sourcemap: false, chunkSizeWarningLimit: 8000 },
+  build: {
+    target: 'es2022',
+    sourcemap: false,
+    chunkSizeWarningLimit: 8000,
+    rollupOptions: {
+      // The service worker is built beside index.html as /sw.js: its scope is the whole app.
+      input: { main: 'index.html', sw: 'src/sw/serviceWorker.ts' },
+      output: { entryFileNames: (chunk) => (chunk.name === 'sw' ? 'sw.js' : 'assets/[name]-[hash].js') },
+    },
+  },
 });

@@ -1,0 +1,62 @@
+// Working offline: a case opened once reopens with no network (the app from the service
+// worker's cache, its images from Cache Storage), the draft comes back, more painting and a
+// submit wait in the outbox, and the archive gets the result once the network is back.
+import { expect, test, type Page } from '@playwright/test';
+import { fixtures, viewerUrl } from './support/fixtures.ts';
+import { labelHash, labelIndices, stroke, viewBox } from './support/contouring.ts';
+import { waitForVolumeLoaded } from './support/viewerPage.ts';
+
+const fx = fixtures();
+test.use({ serviceWorkers: 'allow' });
+
+async function openCase(page: Page): Promise<void> {
+  await page.goto(viewerUrl(fx.covid));
+  await waitForVolumeLoaded(page);
+  await expect(page.locator('[data-tool="brush"]')).toBeVisible();
+}
+
+test('a case opened once reopens and is edited with the network cut, and its result reaches the archive when the network is back', async ({ page, context }) => {
+  // Three loads of the CT (first visit, under the service worker, offline) in software WebGL.
+  test.setTimeout(300_000);
+  const reader = `Ward Reader ${Date.now()}`;
+  await page.goto('/');
+  await page.getByLabel('Reader name').fill(reader);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.waitForFunction(() => navigator.serviceWorker.ready.then(() => true));
+  // The first visit's files arrived before the service worker took over: open the case under it.
+  await openCase(page);
+  await expect.poll(() => page.evaluate(() => Boolean(navigator.serviceWorker.controller))).toBe(true);
+  await page.reload();
+  await waitForVolumeLoaded(page);
+  await expect(page.locator('[data-tool="brush"]')).toBeVisible();
+
+  const box = await viewBox(page, 'axial');
+  const at = (x: number, y: number) => ({ x: box.x + box.width * x, y: box.y + box.height * y });
+  await page.keyboard.press('b');
+  await stroke(page, at(0.26, 0.45), at(0.36, 0.5));
+  await expect(page.getByTestId('save-status')).toHaveAttribute('data-state', 'saved');
+  const painted = await labelHash(page);
+
+  await context.setOffline(true);
+  await page.reload();
+  await waitForVolumeLoaded(page);
+  await expect(page.locator('[data-tool="brush"]')).toBeVisible();
+  await expect(page.getByTestId('save-status')).toContainText('Your draft was restored');
+  expect(await labelHash(page)).toBe(painted);
+
+  await stroke(page, at(0.26, 0.55), at(0.36, 0.55));
+  await page.getByTestId('submit-read').click();
+  await expect(page.getByTestId('submit-message')).toContainText('Queued for the server');
+  await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'offline');
+  const final = await labelIndices(page, 1);
+
+  await context.setOffline(false);
+  await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'synced', { timeout: 60_000 });
+  const base = process.env.CTAW_BASE_URL ?? 'http://127.0.0.1:5181';
+  const series = (await (await fetch(`${base}/dicom-web/studies/${fx.covid.studyUid}/series?Modality=SEG&includefield=0008103E`)).json()) as Array<Record<string, { Value?: string[] }>>;
+  const mine = series.filter((s) => s['0008103E']?.Value?.[0]?.includes(reader));
+  expect(mine).toHaveLength(1);
+  const instances = (await (await fetch(`${base}/dicom-web/studies/${fx.covid.studyUid}/series/${mine[0]['0020000E'].Value![0]}/instances`)).json()) as unknown[];
+  expect(instances).toHaveLength(1);
+  expect(final.length).toBeGreaterThan(0);
+});

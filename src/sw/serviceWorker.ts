@@ -1,0 +1,76 @@
+// The service worker: the app opens with no network, and a case opened once (its metadata and
+// frames) can be reopened and read offline. Writes (STOW) never pass through a cache.
+import { ASSET_CACHE, cacheRule, DICOM_CACHE, SHELL_CACHE } from './cachePolicy.ts';
+
+interface ExtendableEvent extends Event {
+  waitUntil(p: Promise<unknown>): void;
+}
+interface FetchEvent extends ExtendableEvent {
+  request: Request;
+  respondWith(r: Promise<Response>): void;
+}
+interface SwScope {
+  addEventListener(type: 'install' | 'activate', listener: (e: ExtendableEvent) => void): void;
+  addEventListener(type: 'fetch', listener: (e: FetchEvent) => void): void;
+  addEventListener(type: 'message', listener: (e: MessageEvent<{ kind: string; urls?: string[] }>) => void): void;
+  skipWaiting(): Promise<void>;
+  clients: { claim(): Promise<void> };
+  location: Location;
+}
+
+const sw = self as unknown as SwScope;
+const KEEP = new Set([SHELL_CACHE, ASSET_CACHE, DICOM_CACHE]);
+
+sw.addEventListener('install', (e) => {
+  e.waitUntil(caches.open(SHELL_CACHE).then((c) => c.addAll(['/', '/study-config.json'])).then(() => sw.skipWaiting()));
+});
+
+sw.addEventListener('activate', (e) => {
+  e.waitUntil(
+    caches
+      .keys()
+      .then((keys) => Promise.all(keys.filter((k) => k.startsWith('ctaw-') && !KEEP.has(k)).map((k) => caches.delete(k))))
+      .then(() => sw.clients.claim()),
+  );
+});
+
+// The page lists what it loaded before this worker took control; those files are cached too.
+sw.addEventListener('message', (e) => {
+  if (e.data?.kind !== 'cache-assets' || !e.data.urls) return;
+  const urls = e.data.urls.filter((u) => cacheRule('GET', new URL(u), sw.location.origin) === 'asset');
+  void caches.open(ASSET_CACHE).then((c) => Promise.all(urls.map((u) => c.match(u).then((hit) => (hit ? undefined : c.add(u).catch(() => undefined))))));
+});
+
+async function cacheFirst(request: Request, cacheName: string): Promise<Response> {
+  const cache = await caches.open(cacheName);
+  const hit = await cache.match(request, { ignoreVary: true });
+  if (hit) return hit;
+  const response = await fetch(request);
+  if (response.ok) await cache.put(request, response.clone()).catch(() => undefined);
+  return response;
+}
+
+async function networkFirst(request: Request, cacheName: string, fallbackUrl?: string): Promise<Response> {
+  const cache = await caches.open(cacheName);
+  try {
+    const response = await fetch(request);
+    if (response.ok) await cache.put(fallbackUrl ?? request, response.clone()).catch(() => undefined);
+    return response;
+  } catch (err) {
+    // Any of our caches: the install step put the shell's files in its own.
+    const hit = (await caches.match(request, { ignoreVary: true })) ?? (fallbackUrl ? await caches.match(fallbackUrl) : undefined);
+    if (hit) return hit;
+    throw err;
+  }
+}
+
+sw.addEventListener('fetch', (e) => {
+  const url = new URL(e.request.url);
+  const rule = cacheRule(e.request.method, url, sw.location.origin);
+  if (rule === 'network') return;
+  if (rule === 'asset') e.respondWith(cacheFirst(e.request, ASSET_CACHE));
+  else if (rule === 'frames') e.respondWith(cacheFirst(e.request, DICOM_CACHE));
+  else if (rule === 'metadata') e.respondWith(networkFirst(e.request, DICOM_CACHE));
+  // Every page of the SPA is index.html: one cached copy serves them all offline.
+  else e.respondWith(networkFirst(e.request, SHELL_CACHE, '/'));
+});
