@@ -1,0 +1,55 @@
+// The sync engine under faults injected between the browser and the server (Playwright routes
+// acting as a faulty network): a 503, a 500, and an upload the archive stored whose answer was
+// cut off. The result ends up stored exactly once and the outbox says all synced.
+import { expect, test, type Page } from '@playwright/test';
+import { fixtures } from './support/fixtures.ts';
+import { openForContouring, stroke, viewBox } from './support/contouring.ts';
+
+const fx = fixtures();
+const base = process.env.CTAW_BASE_URL ?? 'http://127.0.0.1:5181';
+
+async function segInstances(reader: string): Promise<string[]> {
+  const series = (await (await fetch(`${base}/dicom-web/studies/${fx.covid.studyUid}/series?Modality=SEG&includefield=0008103E`)).json()) as Array<Record<string, { Value?: string[] }>>;
+  const out: string[] = [];
+  for (const s of series.filter((x) => x['0008103E']?.Value?.[0]?.includes(reader))) {
+    const instances = (await (await fetch(`${base}/dicom-web/studies/${fx.covid.studyUid}/series/${s['0020000E'].Value![0]}/instances`)).json()) as Array<Record<string, { Value?: string[] }>>;
+    out.push(...instances.map((i) => i['00080018'].Value![0]));
+  }
+  return out;
+}
+
+async function nameReader(page: Page, name: string): Promise<void> {
+  await page.goto('/');
+  await page.getByLabel('Reader name').fill(name);
+  await page.getByRole('button', { name: 'Save' }).click();
+}
+
+test('STOW answered 503, then 500, then stored with its answer cut off (faults injected): the result is stored once and shown as synced', async ({ page }) => {
+  const reader = `Faulty Network Reader ${Date.now()}`;
+  await nameReader(page, reader);
+  await openForContouring(page, fx.covid);
+  const box = await viewBox(page, 'axial');
+  await page.keyboard.press('b');
+  await stroke(page, { x: box.x + box.width * 0.26, y: box.y + box.height * 0.45 }, { x: box.x + box.width * 0.36, y: box.y + box.height * 0.5 });
+
+  const attempts: string[] = [];
+  await page.route('**/dicom-web/studies', async (route) => {
+    if (route.request().method() !== 'POST') return route.continue();
+    attempts.push(route.request().url());
+    if (attempts.length === 1) return route.fulfill({ status: 503, contentType: 'application/json', body: '{"error":"busy"}' });
+    if (attempts.length === 2) return route.fulfill({ status: 500, contentType: 'application/json', body: '{}' });
+    if (attempts.length === 3) {
+      // The archive gets and stores the upload; the answer never reaches the browser.
+      await route.fetch();
+      return route.abort('connectionreset');
+    }
+    return route.continue();
+  });
+
+  await page.getByTestId('submit-read').click();
+  await expect(page.getByTestId('submit-message')).toContainText('Queued for the server');
+  await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'synced', { timeout: 90_000 });
+  expect(attempts.length).toBe(4);
+  const stored = await segInstances(reader);
+  expect(stored).toHaveLength(1);
+});
