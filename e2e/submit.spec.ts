@@ -88,3 +88,26 @@ test('a read submitted offline (network cut in the browser) reaches the archive 
   }
   expect(g.dimensions[0] * g.dimensions[1] * g.dimensions[2]).toBe(decoded.labels.length);
 });
+
+test('a reader who submitted on one machine finds the result on another (a fresh browser profile, no local draft)', async ({ page, browser }) => {
+  const reader = `Travelling Reader ${Date.now()}`;
+  await nameReader(page, reader);
+  await openForContouring(page, fx.covid);
+  const box = await viewBox(page, 'axial');
+  await page.keyboard.press('b');
+  await stroke(page, { x: box.x + box.width * 0.26, y: box.y + box.height * 0.45 }, { x: box.x + box.width * 0.36, y: box.y + box.height * 0.5 });
+  await page.keyboard.press('Alt+3');
+  await stroke(page, { x: box.x + box.width * 0.6, y: box.y + box.height * 0.5 }, { x: box.x + box.width * 0.7, y: box.y + box.height * 0.5 });
+  const hash = await page.evaluate(() => window.__ctawViewer!.labelHash());
+  await page.getByTestId('submit-read').click();
+  await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'synced', { timeout: 60_000 });
+
+  const other = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 800 } });
+  const page2 = await other.newPage();
+  await nameReader(page2, reader);
+  await openForContouring(page2, fx.covid);
+  await expect(page2.getByTestId('restored-message')).toContainText('loaded from the server');
+  expect(await page2.evaluate(() => window.__ctawViewer!.labelHash())).toBe(hash);
+  await expect(page2.locator('[data-segment="3"] .segment-name')).toHaveValue('Other lesion');
+  await other.close();
+});

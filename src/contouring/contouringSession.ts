@@ -510,6 +510,17 @@ export class ContouringSession {
     this.onEdited?.([]);
   }
 
+  /** Replaces the whole labelmap and segment list (a result loaded from the server); undoable history starts afresh. */
+  replaceLabelmap(labels: Uint8Array, segments: Segment[]): void {
+    this.editor.labelmap.data.set(labels);
+    this.editor.history.clear();
+    this.applyDraft(segments, segments[0]?.value ?? 1);
+    this.redrawAll();
+    this.publishHistory();
+    // Saved locally as a draft too, like any edit; all slices, so old draft slices are cleared.
+    this.onEdited?.(Array.from({ length: this.frame.dims[2] }, (_, k) => k));
+  }
+
   /** Takes over a restored draft: its segment list, and statistics of the labelmap as restored. */
   applyDraft(segments: Segment[], activeValue: number): void {
     this.store.set({ segments, activeValue: segments.some((s) => s.value === activeValue) ? activeValue : (segments[0]?.value ?? 0) });

@@ -7,11 +7,13 @@ export interface SaveStatusState {
   version: number;
   error: string | null;
   restoredMessage: string | null;
+  /** A differing result on the server waits for the reader's choice. */
+  serverChoice: string | null;
   set: (patch: Partial<SaveStatusState>) => void;
   reset: () => void;
 }
 
-const initial = { state: 'idle' as const, savedAt: null, version: 0, error: null, restoredMessage: null };
+const initial = { state: 'idle' as const, savedAt: null, version: 0, error: null, restoredMessage: null, serverChoice: null };
 
 export const useSaveStatusStore = create<SaveStatusState>((set) => ({
   ...initial,

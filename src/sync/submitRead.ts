@@ -5,7 +5,8 @@ import type { SegEncodeInput, SegSource } from '../seg/segModel.ts';
 import { segWorker } from '../seg/segWorkerClient.ts';
 import type { Segment } from '../stores/contouringStore.ts';
 import type { LocalDb } from '../storage/localDb.ts';
-import { newUid, stableUid } from './dicomUid.ts';
+import { newUid } from './dicomUid.ts';
+import { readerSeriesUid } from './serverResults.ts';
 
 export interface ReadToSubmit {
   caseKey: string;
@@ -39,7 +40,7 @@ export async function submitRead(db: LocalDb, read: ReadToSubmit): Promise<Submi
     reader: readerPersonName(read.user),
     seriesDescription: `Lesion segmentation (${read.user})`.slice(0, 64),
     // One SEG series per reader and case: each submission is the next instance in it.
-    seriesInstanceUid: await stableUid(`ctaw-seg-series/${read.caseKey}/${read.user}`),
+    seriesInstanceUid: await readerSeriesUid(read.caseKey, read.user),
     seriesNumber: 9001,
     instanceNumber: previous + 1,
     sopInstanceUid,

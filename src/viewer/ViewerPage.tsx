@@ -134,7 +134,14 @@ export function ViewerPage({ studyUid, seriesUid }: { studyUid: string; seriesUi
           <div className="viewport" data-viewport="volume3d" ref={(el) => { if (el) refs.current.volume3d = el; }} />
         </div>
       </section>
-      {!blocked && <ContouringPanel session={() => viewerRef.current?.contouring ?? null} submit={() => viewerRef.current?.submit() ?? Promise.reject(new Error('the viewer is closed'))} />}
+      {!blocked && <ContouringPanel
+        session={() => viewerRef.current?.contouring ?? null}
+        results={{
+          submit: () => viewerRef.current?.submit() ?? Promise.reject(new Error('the viewer is closed')),
+          takeServer: () => void viewerRef.current?.takeServerResult(),
+          keepLocal: () => viewerRef.current?.keepLocalDraft(),
+        }}
+      />}
       </div>
       <ReadoutBar rendering={rendering} />
       {helpOpen && <HelpOverlay onClose={() => useContouringStore.getState().set({ helpOpen: false })} />}

@@ -18,6 +18,7 @@ import { FrameStreamer } from './frameStreamer.ts';
 import type { PixelFormat } from './storedToHu.ts';
 import type { SegSource } from '../seg/segModel.ts';
 import { submitRead } from '../sync/submitRead.ts';
+import { latestServerResult } from '../sync/serverResults.ts';
 import { segWorker } from '../seg/segWorkerClient.ts';
 import { appSync } from '../sync/appSync.ts';
 import { ContouringSession } from '../contouring/contouringSession.ts';
@@ -287,9 +288,11 @@ export class SeriesViewer {
     const user = useProfileStore.getState().reader || '(unnamed reader)';
     const drafts = new DraftStore(localDb(), caseKey(this.studyUid, this.seriesUid), user);
     const t0 = performance.now();
+    let restored = false;
     try {
       const snapshot = await drafts.restore(session.editor.labelmap.data, dims);
       if (snapshot) {
+        restored = true;
         session.applyDraft(snapshot.segments, snapshot.activeValue);
         this.draftRestoreMs = performance.now() - t0;
         status.set({ state: 'saved', version: snapshot.version, restoredMessage: `Your draft was restored (save ${snapshot.version}).` });
@@ -307,6 +310,48 @@ export class SeriesViewer {
       },
     });
     session.onEdited = (slices) => this.autosave?.changed(slices);
+    const key = caseKey(this.studyUid, this.seriesUid);
+    const server = await latestServerResult(this.studyUid, key, user);
+    if (this.destroyed) return;
+    if (server && !restored) {
+      await this.loadServerResult(session, server.bytes, server.instanceNumber);
+    } else if (server) {
+      // Both exist: if the server's is not one this device sent, the reader chooses; never silently.
+      const mine = await localDb().outbox.where('[caseKey+user]').equals([key, user]).filter((o) => o.sopInstanceUid === server.sopInstanceUid).count();
+      if (mine === 0) {
+        this.pendingServerResult = server;
+        status.set({ serverChoice: `The server has a segmentation you submitted elsewhere (instance ${server.instanceNumber}) that differs from the draft on this device.` });
+      }
+    }
+  }
+
+  private pendingServerResult: { bytes: Uint8Array; instanceNumber: number } | null = null;
+
+  /** Replaces the labelmap with a SEG from the server (the reader's choice, or no local draft). */
+  private async loadServerResult(session: ContouringSession, bytes: Uint8Array, instanceNumber: number): Promise<void> {
+    const source = this.segSource();
+    if (!source) return;
+    const status = useSaveStatusStore.getState();
+    try {
+      const decoded = await segWorker().decode(bytes, { grid: source.grid, slices: source.slices, seriesInstanceUid: source.seriesInstanceUid, frameOfReferenceUid: source.frameOfReferenceUid }, { copy: true });
+      session.replaceLabelmap(decoded.labels, decoded.segments.map((s) => ({ ...s, visible: true, locked: false })));
+      status.set({ restoredMessage: `Your submitted segmentation was loaded from the server (instance ${instanceNumber}).`, serverChoice: null });
+    } catch (err) {
+      status.set({ state: 'error', error: `Your segmentation on the server could not be loaded: ${err instanceof Error ? err.message : String(err)}` });
+    }
+  }
+
+  /** The reader chose the server's version over the local draft. */
+  async takeServerResult(): Promise<void> {
+    const server = this.pendingServerResult;
+    if (!server || !this.contouring) return;
+    this.pendingServerResult = null;
+    await this.loadServerResult(this.contouring, server.bytes, server.instanceNumber);
+  }
+
+  keepLocalDraft(): void {
+    this.pendingServerResult = null;
+    useSaveStatusStore.getState().set({ serverChoice: null });
   }
 
   /** Time to restore the draft on open (benchmark). */

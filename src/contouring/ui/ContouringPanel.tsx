@@ -37,7 +37,13 @@ function fmt(x: number | null, digits: number): string {
   return x === null ? '–' : x.toFixed(digits);
 }
 
-export function ContouringPanel({ session, submit }: { session: () => ContouringSession | null; submit: () => Promise<string> }) {
+export interface ResultActions {
+  submit: () => Promise<string>;
+  takeServer: () => void;
+  keepLocal: () => void;
+}
+
+export function ContouringPanel({ session, results }: { session: () => ContouringSession | null; results: ResultActions }) {
   const s = useContouringStore(
     useShallow((st) => ({
       ready: st.ready, configError: st.configError, segments: st.segments, activeValue: st.activeValue, tool: st.tool, radiusMm: st.radiusMm,
@@ -64,8 +70,8 @@ export function ContouringPanel({ session, submit }: { session: () => Contouring
 
   return (
     <aside className="contour-panel" data-testid="contour-panel" aria-label="Segment editor">
-      <SaveStatus />
-      <SubmitBar submit={submit} />
+      <SaveStatus onTakeServer={results.takeServer} onKeepLocal={results.keepLocal} />
+      <SubmitBar submit={results.submit} />
       <section className="tool-grid" role="toolbar" aria-label="Contouring tools">
         {TOOLS.map(({ tool, key }) => (
           <button key={tool} aria-pressed={s.tool === tool} data-tool={tool} onClick={() => run((c) => c.setTool(tool))} title={`${toolLabel(tool)} (${key})`}>

@@ -3,8 +3,8 @@ import { useShallow } from 'zustand/react/shallow';
 import { useSaveStatusStore } from '../../stores/saveStatusStore.ts';
 import { useProfileStore } from '../../stores/profileStore.ts';
 
-export function SaveStatus() {
-  const s = useSaveStatusStore(useShallow((st) => ({ state: st.state, savedAt: st.savedAt, version: st.version, error: st.error, restored: st.restoredMessage })));
+export function SaveStatus({ onTakeServer, onKeepLocal }: { onTakeServer: () => void; onKeepLocal: () => void }) {
+  const s = useSaveStatusStore(useShallow((st) => ({ state: st.state, savedAt: st.savedAt, version: st.version, error: st.error, restored: st.restoredMessage, choice: st.serverChoice })));
   const reader = useProfileStore((p) => p.reader);
   const text =
     s.state === 'saving' ? 'Saving on this device…'
@@ -15,7 +15,13 @@ export function SaveStatus() {
     <section className={`save-status ${s.state}`} data-testid="save-status" data-state={s.state} data-version={s.version} role={s.state === 'error' ? 'alert' : 'status'}>
       <div>Reader: <strong>{reader || '(unnamed reader)'}</strong></div>
       <div>{text}</div>
-      {s.restored && <div className="muted">{s.restored}</div>}
+      {s.restored && <div className="muted" data-testid="restored-message">{s.restored}</div>}
+      {s.choice && (
+        <div className="server-choice" role="alert" data-testid="server-choice">
+          <p>{s.choice} Which do you keep?</p>
+          <button onClick={onTakeServer}>Load the server's version</button> <button onClick={onKeepLocal}>Keep this device's draft</button>
+        </div>
+      )}
     </section>
   );
 }
