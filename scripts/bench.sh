@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # npm run bench [-- GROUP]: starts its own Orthanc and server, prints one JSON object per line
-# ({"name", "value", "unit", "dataset"}), stops them after. Groups: viewer, contouring (default: all).
+# ({"name", "value", "unit", "dataset"}), stops them after. Groups: viewer, contouring, seg (default: all).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh >&2
@@ -16,7 +16,7 @@ run_group() {
   node_modules/.bin/tsx "bench/$1.ts" "http://127.0.0.1:$APP_PORT" "$CTAW_ORTHANC_URL"
 }
 case "$group" in
-  viewer|contouring) run_group "$group" ;;
-  all) run_group viewer; run_group contouring ;;
-  *) echo "unknown bench group: $group (known: viewer, contouring)" >&2; exit 2 ;;
+  viewer|contouring|seg) run_group "$group" ;;
+  all) run_group viewer; run_group contouring; run_group seg ;;
+  *) echo "unknown bench group: $group (known: viewer, contouring, seg)" >&2; exit 2 ;;
 esac
