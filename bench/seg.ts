@@ -39,7 +39,7 @@ const input: SegEncodeInput = {
 
 const encodeMs: number[] = [];
 const decodeMs: number[] = [];
-let bytes = new Uint8Array(0);
+let bytes: Uint8Array = new Uint8Array(0);
 for (let r = 0; r < RUNS; r++) {
   const t0 = performance.now();
   bytes = encodeSeg(input).bytes;
