@@ -3,6 +3,7 @@
 // stroke path, the radius, the voxel spacing and the CT's HU), undo/redo are exact, and a
 // locked segment survives every tool.
 import { expect, test, type Page } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
 import { fixtures } from './support/fixtures.ts';
 import { pixelAtRgb } from './support/viewerPage.ts';
 import {
@@ -218,4 +219,7 @@ test('a 3D sphere brush stroke shows in the 3D view in the segment colour', asyn
   const update = page.getByTestId('update-3d');
   if (await update.isVisible()) await update.click();
   await expect.poll(blueIn3d, { timeout: 60_000 }).toBeGreaterThan(before + 200);
+  // The README's picture of the segment editor.
+  mkdirSync('docs', { recursive: true });
+  await page.screenshot({ path: 'docs/contouring.png' });
 });
