@@ -9,6 +9,7 @@ import { chromium, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS } from './browserMetrics.ts';
 import { synthetic300 } from './datasets.ts';
 import { emit, median, quantile } from './report.ts';
+import { settle } from './pageSettle.ts';
 
 const [appBase = 'http://127.0.0.1:5182', orthancUrl = 'http://127.0.0.1:18644'] = process.argv.slice(2);
 const STROKES = Number(process.env.CTAW_BENCH_STROKES ?? 8);
@@ -32,19 +33,6 @@ type Hooks = {
   };
   __ctawContouringStore: { getState(): { set(p: Record<string, unknown>): void } };
 };
-
-/** Waits until the page paints frames promptly again (the 3D view redraws after edits). */
-async function settle(page: Page): Promise<void> {
-  await page.waitForTimeout(700);
-  // A string: tsx would wrap a named helper inside the page function in its own __name().
-  await page.evaluate(`(async () => {
-    for (let n = 0; n < 200; n++) {
-      const a = await new Promise((r) => requestAnimationFrame(() => r(performance.now())));
-      const b = await new Promise((r) => requestAnimationFrame(() => r(performance.now())));
-      if (b - a < 40) return;
-    }
-  })()`);
-}
 
 /** Page position of a point in mm from the volume centre along i and j, on the axial view. */
 async function axialPoint(page: Page, dxMm: number, dyMm: number): Promise<{ x: number; y: number }> {

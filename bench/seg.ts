@@ -51,3 +51,62 @@ for (let r = 0; r < RUNS; r++) {
 emit('seg_encode_ms', median(encodeMs), 'ms', dataset, { runs: encodeMs.map(Math.round), runtime: 'node' });
 emit('seg_decode_ms', median(decodeMs), 'ms', dataset, { runs: decodeMs.map(Math.round), runtime: 'node' });
 emit('seg_bytes', bytes.length, 'bytes', dataset, { frames: 240 });
+
+// In the browser, on the synthetic 512x512x300 CT through the real server and Orthanc:
+// autosave after a typical stroke, draft restore on open, and draining 50 results queued offline.
+const [appBase, orthancUrl] = process.argv.slice(2);
+if (appBase && orthancUrl) await browserFigures(appBase, orthancUrl);
+
+async function browserFigures(appBase: string, orthancUrl: string): Promise<void> {
+  const { chromium } = await import('playwright-core');
+  const { CHROMIUM_ARGS } = await import('./browserMetrics.ts');
+  const { synthetic300 } = await import('./datasets.ts');
+  const { settle } = await import('./pageSettle.ts');
+  const ds = await synthetic300(orthancUrl);
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
+    const page = await context.newPage();
+    await page.goto(`${appBase}/`);
+    await page.getByLabel('Reader name').fill(`Bench Reader ${Date.now()}`);
+    await page.getByRole('button', { name: 'Save' }).click();
+    const open = async () => {
+      await page.goto(`${appBase}/viewer/${ds.studyUid}/${ds.seriesUid}`);
+      await page.getByTestId('load-count').filter({ hasText: 'loaded' }).waitFor({ timeout: 180_000 });
+      await page.locator('[data-tool="brush"]').waitFor({ timeout: 60_000 });
+      await settle(page);
+    };
+    await open();
+    const box = (await page.locator('[data-viewport="axial"]').boundingBox())!;
+    await page.keyboard.press('b');
+    const saves: number[] = [];
+    for (let s = 0; s < 5; s++) {
+      const y = box.y + box.height * (0.4 + s * 0.04);
+      await page.mouse.move(box.x + box.width * 0.6, y);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width * 0.7, y, { steps: 10 });
+      await page.mouse.up();
+      await page.getByTestId('save-status').and(page.locator('[data-state="saved"]')).waitFor();
+      await page.waitForTimeout(400);
+      saves.push(await page.evaluate(() => (window as unknown as { __ctawViewer: { autosave: { lastSaveMs: number } } }).__ctawViewer.autosave.lastSaveMs));
+    }
+    emit('autosave_ms', median(saves), 'ms', ds.name, { runs: saves.map(Math.round), what: 'a 10 mm brush stroke: changed slices compressed and written' });
+
+    await open();
+    const restore = await page.evaluate(() => (window as unknown as { __ctawViewer: { draftRestoreMs: number } }).__ctawViewer.draftRestoreMs);
+    emit('draft_restore_ms', restore, 'ms', ds.name, { slices: 'the 5 strokes above' });
+
+    await context.setOffline(true);
+    for (let n = 0; n < 50; n++) {
+      await page.getByTestId('submit-read').click();
+      await page.getByTestId('submit-read').and(page.locator(':enabled')).waitFor();
+    }
+    await page.getByTestId('sync-status').and(page.locator('[data-waiting="50"]')).waitFor({ timeout: 60_000 });
+    const t0 = Date.now();
+    await context.setOffline(false);
+    await page.getByTestId('sync-status').and(page.locator('[data-state="synced"]')).waitFor({ timeout: 300_000 });
+    emit('outbox_drain_ms', Date.now() - t0, 'ms', ds.name, { results: 50 });
+  } finally {
+    await browser.close();
+  }
+}
