@@ -5,7 +5,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { fixtures } from './support/fixtures.ts';
-import { pixelAtRgb } from './support/viewerPage.ts';
+import { canvasStats, pixelAtRgb } from './support/viewerPage.ts';
 import {
   axialCapsule, expectSameVoxels, index, labelHash, labelIndices, openForContouring, setToolOptions, stroke, viewBox, worldAt, worldToIjk,
   type Geometry, type PagePoint,
@@ -193,18 +193,7 @@ test('a locked segment is never overwritten by the brush, the eraser, region gro
 test('a 3D sphere brush stroke shows in the 3D view in the segment colour', async ({ page }) => {
   const g = await openForContouring(page, fx.covid);
   const [from, to] = await axialPoints(page, [0.26, 0.5], [0.34, 0.5]);
-  const blueIn3d = () => page.evaluate(() => {
-    const canvas = document.querySelector('[data-viewport="volume3d"] canvas') as HTMLCanvasElement;
-    const copy = document.createElement('canvas');
-    copy.width = canvas.width;
-    copy.height = canvas.height;
-    const ctx = copy.getContext('2d')!;
-    ctx.drawImage(canvas, 0, 0);
-    const d = ctx.getImageData(0, 0, copy.width, copy.height).data;
-    let n = 0;
-    for (let p = 0; p < d.length; p += 4) if (d[p + 2] - d[p] > 60) n++;
-    return n;
-  });
+  const blueIn3d = async () => (await canvasStats(page, 'volume3d')).blueTinted;
   const before = await blueIn3d();
   await page.keyboard.press('Alt+3');
   await page.keyboard.press('s');

@@ -3,16 +3,10 @@
 // half second.
 import { expect, test, type Page } from '@playwright/test';
 import { fixtures, viewerUrl } from './support/fixtures.ts';
+import { nameReader } from './support/reader.ts';
 import { labelHash, labelIndices, openForContouring, stroke, viewBox } from './support/contouring.ts';
 
 const fx = fixtures();
-
-async function nameReader(page: Page, name: string): Promise<void> {
-  await page.goto('/');
-  await page.getByLabel('Reader name').fill(name);
-  await page.getByRole('button', { name: 'Save' }).click();
-  await expect(page.getByLabel('Reader name')).toHaveValue(name);
-}
 
 async function savedVersion(page: Page): Promise<number> {
   const status = page.getByTestId('save-status');

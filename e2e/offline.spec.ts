@@ -3,6 +3,7 @@
 // submit wait in the outbox, and the archive gets the result once the network is back.
 import { expect, test, type Page } from '@playwright/test';
 import { fixtures, viewerUrl } from './support/fixtures.ts';
+import { nameReader, segInstancesOnServer } from './support/reader.ts';
 import { labelHash, labelIndices, stroke, viewBox } from './support/contouring.ts';
 import { waitForVolumeLoaded } from './support/viewerPage.ts';
 
@@ -19,9 +20,7 @@ test('a case opened once reopens and is edited with the network cut, and its res
   // Three loads of the CT (first visit, under the service worker, offline) in software WebGL.
   test.setTimeout(300_000);
   const reader = `Ward Reader ${Date.now()}`;
-  await page.goto('/');
-  await page.getByLabel('Reader name').fill(reader);
-  await page.getByRole('button', { name: 'Save' }).click();
+  await nameReader(page, reader);
   await page.waitForFunction(() => navigator.serviceWorker.ready.then(() => true));
   // The first visit's files arrived before the service worker took over: open the case under it.
   await openCase(page);
@@ -52,11 +51,6 @@ test('a case opened once reopens and is edited with the network cut, and its res
 
   await context.setOffline(false);
   await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'synced', { timeout: 60_000 });
-  const base = process.env.CTAW_BASE_URL ?? 'http://127.0.0.1:5181';
-  const series = (await (await fetch(`${base}/dicom-web/studies/${fx.covid.studyUid}/series?Modality=SEG&includefield=0008103E`)).json()) as Array<Record<string, { Value?: string[] }>>;
-  const mine = series.filter((s) => s['0008103E']?.Value?.[0]?.includes(reader));
-  expect(mine).toHaveLength(1);
-  const instances = (await (await fetch(`${base}/dicom-web/studies/${fx.covid.studyUid}/series/${mine[0]['0020000E'].Value![0]}/instances`)).json()) as unknown[];
-  expect(instances).toHaveLength(1);
+  expect(await segInstancesOnServer(fx.covid.studyUid, reader)).toHaveLength(1);
   expect(final.length).toBeGreaterThan(0);
 });

@@ -1,12 +1,13 @@
 // Submitting a read: the labelmap becomes a DICOM-SEG that the archive stores exactly once, that
 // dciodvfy accepts and that decodes back to the labelmap on screen. Submitted while offline
 // (the browser's network cut), it waits in the outbox and goes out when the network is back.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixtures } from './support/fixtures.ts';
+import { nameReader, segInstancesOnServer } from './support/reader.ts';
 import { labelIndices, openForContouring, stroke, viewBox } from './support/contouring.ts';
 import { firstPart } from '../src/dicomweb/multipart.ts';
 import { decodeSeg } from '../src/seg/segDecoder.ts';
@@ -15,28 +16,10 @@ import type { SegDecodeTarget } from '../src/seg/segModel.ts';
 const fx = fixtures();
 const base = process.env.CTAW_BASE_URL ?? 'http://127.0.0.1:5181';
 
-async function segInstancesOnServer(studyUid: string, reader: string): Promise<Array<{ series: string; sop: string }>> {
-  const series = (await (await fetch(`${base}/dicom-web/studies/${studyUid}/series?Modality=SEG&includefield=0008103E`)).json().catch(() => [])) as Array<Record<string, { Value?: string[] }>>;
-  const out: Array<{ series: string; sop: string }> = [];
-  for (const s of series ?? []) {
-    if (!s['0008103E']?.Value?.[0]?.includes(reader)) continue;
-    const seriesUid = s['0020000E'].Value![0];
-    const instances = (await (await fetch(`${base}/dicom-web/studies/${studyUid}/series/${seriesUid}/instances`)).json()) as Array<Record<string, { Value?: string[] }>>;
-    for (const i of instances) out.push({ series: seriesUid, sop: i['00080018'].Value![0] });
-  }
-  return out;
-}
-
 async function fetchInstance(studyUid: string, seriesUid: string, sop: string): Promise<Uint8Array> {
   const r = await fetch(`${base}/dicom-web/studies/${studyUid}/series/${seriesUid}/instances/${sop}`, { headers: { Accept: 'multipart/related; type="application/dicom"' } });
   expect(r.status).toBe(200);
   return firstPart(new Uint8Array(await r.arrayBuffer()), r.headers.get('content-type') ?? '').body;
-}
-
-async function nameReader(page: Page, name: string): Promise<void> {
-  await page.goto('/');
-  await page.getByLabel('Reader name').fill(name);
-  await page.getByRole('button', { name: 'Save' }).click();
 }
 
 test('a read submitted offline (network cut in the browser) reaches the archive once when the network is back, as a SEG dciodvfy accepts that decodes to the labelmap', async ({ page, context }) => {

@@ -1,28 +1,12 @@
 // The sync engine under faults injected between the browser and the server (Playwright routes
 // acting as a faulty network): a 503, a 500, and an upload the archive stored whose answer was
 // cut off. The result ends up stored exactly once and the outbox says all synced.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { fixtures } from './support/fixtures.ts';
+import { nameReader, segInstancesOnServer } from './support/reader.ts';
 import { openForContouring, stroke, viewBox } from './support/contouring.ts';
 
 const fx = fixtures();
-const base = process.env.CTAW_BASE_URL ?? 'http://127.0.0.1:5181';
-
-async function segInstances(reader: string): Promise<string[]> {
-  const series = (await (await fetch(`${base}/dicom-web/studies/${fx.covid.studyUid}/series?Modality=SEG&includefield=0008103E`)).json()) as Array<Record<string, { Value?: string[] }>>;
-  const out: string[] = [];
-  for (const s of series.filter((x) => x['0008103E']?.Value?.[0]?.includes(reader))) {
-    const instances = (await (await fetch(`${base}/dicom-web/studies/${fx.covid.studyUid}/series/${s['0020000E'].Value![0]}/instances`)).json()) as Array<Record<string, { Value?: string[] }>>;
-    out.push(...instances.map((i) => i['00080018'].Value![0]));
-  }
-  return out;
-}
-
-async function nameReader(page: Page, name: string): Promise<void> {
-  await page.goto('/');
-  await page.getByLabel('Reader name').fill(name);
-  await page.getByRole('button', { name: 'Save' }).click();
-}
 
 test('STOW answered 503, then 500, then stored with its answer cut off (faults injected): the result is stored once and shown as synced', async ({ page }) => {
   const reader = `Faulty Network Reader ${Date.now()}`;
@@ -50,6 +34,6 @@ test('STOW answered 503, then 500, then stored with its answer cut off (faults i
   await expect(page.getByTestId('submit-message')).toContainText('Queued for the server');
   await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'synced', { timeout: 90_000 });
   expect(attempts.length).toBe(4);
-  const stored = await segInstances(reader);
+  const stored = await segInstancesOnServer(fx.covid.studyUid, reader);
   expect(stored).toHaveLength(1);
 });

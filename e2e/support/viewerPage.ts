@@ -38,8 +38,11 @@ export async function pixelAt(page: Page, viewportId: string, pageX: number, pag
   );
 }
 
-/** Mean and standard deviation of the grey levels of a view's canvas, and a hash of its pixels. */
-export async function canvasStats(page: Page, viewportId: string): Promise<{ mean: number; sd: number; hash: number }> {
+/**
+ * Mean and standard deviation of the grey levels of a view's canvas, a hash of its pixels, and
+ * how many pixels are clearly blue (blue above red by more than 60: a blue segment over the CT).
+ */
+export async function canvasStats(page: Page, viewportId: string): Promise<{ mean: number; sd: number; hash: number; blueTinted: number }> {
   return page.evaluate((viewportId) => {
     const canvas = document.querySelector(`[data-viewport="${viewportId}"] canvas`) as HTMLCanvasElement;
     const copy = document.createElement('canvas');
@@ -51,15 +54,17 @@ export async function canvasStats(page: Page, viewportId: string): Promise<{ mea
     let sum = 0;
     let sum2 = 0;
     let hash = 2166136261;
+    let blueTinted = 0;
     const n = d.length / 4;
     for (let p = 0; p < d.length; p += 4) {
       const g = (d[p] + d[p + 1] + d[p + 2]) / 3;
       sum += g;
       sum2 += g * g;
       hash = Math.imul(hash ^ d[p], 16777619) >>> 0;
+      if (d[p + 2] - d[p] > 60) blueTinted++;
     }
     const mean = sum / n;
-    return { mean, sd: Math.sqrt(Math.max(0, sum2 / n - mean * mean)), hash };
+    return { mean, sd: Math.sqrt(Math.max(0, sum2 / n - mean * mean)), hash, blueTinted };
   }, viewportId);
 }
 

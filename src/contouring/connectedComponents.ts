@@ -1,4 +1,4 @@
-import type { Dims } from './labelmapGrid.ts';
+import { forEachRowHolding, type Dims } from './labelmapGrid.ts';
 
 interface Box {
   i0: number;
@@ -119,19 +119,8 @@ function boundsOf(data: Uint8Array, dims: Dims, value: number): Box | null {
   let k1 = -1;
   const rowFirst = new Int32Array(ny * dims[2]);
   const rowLast = new Int32Array(ny * dims[2]).fill(-1);
-  // The native searches run several times faster than a JS loop over the bytes and skip empty rows
-  // wholesale; only the first and last hit of a row can move the i-bounds, so a hit row is searched
-  // from both ends and its middle never read.
-  let from = 0;
-  for (;;) {
-    const hit = data.indexOf(value, from);
-    if (hit < 0) break;
-    const rowIndex = Math.floor(hit / nx);
-    const row = rowIndex * nx;
-    const first = hit - row;
-    const last = data.lastIndexOf(value, row + nx - 1) - row;
-    const j = rowIndex % ny;
-    const k = (rowIndex - j) / ny;
+  // Only the first and last hit of a row can move the i-bounds.
+  forEachRowHolding(data, dims, value, (rowIndex, first, last, j, k) => {
     rowFirst[rowIndex] = first;
     rowLast[rowIndex] = last;
     if (first < i0) i0 = first;
@@ -140,8 +129,7 @@ function boundsOf(data: Uint8Array, dims: Dims, value: number): Box | null {
     if (j > j1) j1 = j;
     if (k0 < 0) k0 = k;
     k1 = k;
-    from = row + nx;
-  }
+  });
   return i1 < 0 ? null : { i0, i1, j0, j1, k0, k1, rowFirst, rowLast };
 }
 

@@ -256,9 +256,11 @@ export class ContouringSession {
     } else {
       forEachInDiscStroke(dims, spacing, stroke.axis, stroke.position, inPlane(stroke.axis, a), inPlane(stroke.axis, b), radiusMm, this.editor.write);
     }
-    for (const k of this.editor.takeTouchedSlices()) this.pending3d.add(k);
     const box = this.editor.takeDirtyBox();
-    if (box) for (const overlay of this.sliceOverlays.values()) overlay.update(box);
+    if (box) {
+      for (const overlay of this.sliceOverlays.values()) overlay.update(box);
+      for (let k = box.lo[2]; k <= box.hi[2]; k++) this.pending3d.add(k);
+    }
     this.pendingTimings.push({ tool: stroke.tool, t0: event.timeStamp, inputDelayMs: handlerStart - event.timeStamp, updateMs: performance.now() - handlerStart });
     if (this.pendingTimings.length === 1) this.afterNextFrame(() => this.frameShown());
     this.scheduleStats();
@@ -355,7 +357,11 @@ export class ContouringSession {
   lastGrowMs = 0;
 
   private hover(viewportId: string, canvas: [number, number] | null): void {
-    for (const [id, overlay] of this.overlays) if (id !== viewportId || !canvas) overlay.hideCursor();
+    // Only the view under the pointer shows the cursor; the others are hidden once when it leaves them.
+    if (this.cursorView !== viewportId || !canvas) {
+      for (const [id, overlay] of this.overlays) if (id !== viewportId || !canvas) overlay.hideCursor();
+      this.cursorView = canvas ? viewportId : null;
+    }
     const tool = this.store.tool;
     if (!canvas || !BRUSH_TOOLS.includes(tool)) return;
     const overlay = this.overlays.get(viewportId);
@@ -371,6 +377,8 @@ export class ContouringSession {
     const color = tool === 'eraser' ? 'rgb(255,255,255)' : css(this.activeSegment()?.color ?? [255, 255, 0]);
     overlay.showCursor(canvas[0], canvas[1], r / mmPerPxX, r / mmPerPxY, color);
   }
+
+  private cursorView: string | null = null;
 
   // --- after an edit ---------------------------------------------------------------------
 

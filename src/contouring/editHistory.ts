@@ -41,13 +41,6 @@ export class ChangeRecorder {
     this.length++;
   }
 
-  /** Axial slices touched so far (for redrawing while an edit is in progress). */
-  slicesSince(start: number, slicePlane: number): number[] {
-    const ks = new Set<number>();
-    for (let n = start; n < this.length; n++) ks.add(Math.floor(this.indices[n] / slicePlane));
-    return [...ks];
-  }
-
   /**
    * Seals the edit into per-slice deltas; `labels` holds the values after the edit. A voxel is
    * recorded once per edit (every tool writes one value per edit), so no de-duplication is needed.

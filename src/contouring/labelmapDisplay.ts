@@ -4,6 +4,7 @@ import { cache, volumeLoader, type Types } from '@cornerstonejs/core';
 import { Enums as ToolEnums, segmentation } from '@cornerstonejs/tools';
 import type { GridFrame } from './brushGeometry.ts';
 import type { Rgb } from './segmentConfig.ts';
+import { FILL_ALPHA } from './sliceOverlay.ts';
 
 type LabelmapVolume = Types.IImageVolume & {
   vtkOpenGLTexture: { setUpdatedFrame: (k: number) => void };
@@ -11,8 +12,6 @@ type LabelmapVolume = Types.IImageVolume & {
 };
 
 const LABELMAP = ToolEnums.SegmentationRepresentations.Labelmap;
-// Painted voxels stay readable: the CT shows through the fill, the outline marks the edge.
-const FILL_ALPHA = 110;
 
 export class LabelmapDisplay {
   readonly segmentationId: string;
@@ -51,7 +50,7 @@ export class LabelmapDisplay {
 
   setColor(value: number, color: Rgb): void {
     for (const id of this.viewportIds) {
-      segmentation.config.color.setSegmentIndexColor(id, this.segmentationId, value, [color[0], color[1], color[2], FILL_ALPHA] as Types.Color);
+      segmentation.config.color.setSegmentIndexColor(id, this.segmentationId, value, [color[0], color[1], color[2], Math.round(FILL_ALPHA * 255)] as Types.Color);
     }
   }
 

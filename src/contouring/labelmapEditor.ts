@@ -3,7 +3,7 @@
 import { applyStep, ChangeRecorder, EditHistory, type EditStep } from './editHistory.ts';
 import { ruledValue, type PaintRule } from './paintRule.ts';
 import { SegmentStats } from './segmentStats.ts';
-import type { Labelmap } from './labelmapGrid.ts';
+import type { Labelmap, VoxelBox } from './labelmapGrid.ts';
 
 export interface EditResult {
   /** Axial slices whose labels changed. */
@@ -19,8 +19,6 @@ export class LabelmapEditor {
   private rule: PaintRule | null = null;
   private huRange: readonly [number, number] | null = null;
   private label = '';
-  private readonly touched: Uint8Array;
-  private touchedList: number[] = [];
   private readonly boxLo: [number, number, number] = [Infinity, Infinity, Infinity];
   private readonly boxHi: [number, number, number] = [-Infinity, -Infinity, -Infinity];
 
@@ -31,7 +29,6 @@ export class LabelmapEditor {
     const [sx, sy, sz] = labelmap.spacing;
     this.stats = new SegmentStats((sx * sy * sz) / 1000);
     this.plane = labelmap.dims[0] * labelmap.dims[1];
-    this.touched = new Uint8Array(labelmap.dims[2]);
   }
 
   get editing(): boolean {
@@ -60,10 +57,6 @@ export class LabelmapEditor {
     this.recorder!.record(index, current);
     this.stats.move(hu, current, next);
     const k = (index / this.plane) | 0;
-    if (!this.touched[k]) {
-      this.touched[k] = 1;
-      this.touchedList.push(k);
-    }
     const nx = this.labelmap.dims[0];
     const r = index - k * this.plane;
     const j = (r / nx) | 0;
@@ -80,7 +73,7 @@ export class LabelmapEditor {
   };
 
   /** The box of voxels changed since the last call, or null (to redraw only that much). */
-  takeDirtyBox(): { lo: [number, number, number]; hi: [number, number, number] } | null {
+  takeDirtyBox(): VoxelBox | null {
     if (this.boxLo[0] === Infinity) return null;
     const box = { lo: [...this.boxLo] as [number, number, number], hi: [...this.boxHi] as [number, number, number] };
     this.boxLo.fill(Infinity);
@@ -92,14 +85,6 @@ export class LabelmapEditor {
     for (let n = 0; n < indices.length; n++) this.write(indices[n]);
   }
 
-  /** Axial slices changed since the last call (to redraw while a stroke goes on). */
-  takeTouchedSlices(): number[] {
-    const list = this.touchedList;
-    for (const k of list) this.touched[k] = 0;
-    this.touchedList = [];
-    return list;
-  }
-
   /** Seals the edit into an undo step. */
   end(): EditResult {
     const recorder = this.recorder;
@@ -108,7 +93,6 @@ export class LabelmapEditor {
     if (!recorder) return { slices: [], voxels: 0 };
     const step = recorder.seal(this.label, this.labelmap.data, this.plane);
     this.history.push(step);
-    this.takeTouchedSlices();
     this.takeDirtyBox();
     return { slices: step.deltas.map((d) => d.k), voxels: step.voxels };
   }

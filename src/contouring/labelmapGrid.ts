@@ -4,6 +4,12 @@ export type Axis = 0 | 1 | 2;
 export type Dims = readonly [number, number, number];
 export type Spacing = readonly [number, number, number];
 
+/** A box of voxels, inclusive, in ijk. */
+export interface VoxelBox {
+  lo: [number, number, number];
+  hi: [number, number, number];
+}
+
 export interface Labelmap {
   readonly data: Uint8Array;
   readonly dims: Dims;
@@ -49,4 +55,23 @@ export function sliceSpacing(spacing: Spacing, axis: Axis): [number, number] {
   if (axis === 2) return [spacing[0], spacing[1]];
   if (axis === 1) return [spacing[0], spacing[2]];
   return [spacing[1], spacing[2]];
+}
+
+/**
+ * Visits each grid row (constant j, k) holding `value`, with the first and last i where it
+ * does. The native searches skip unpainted stretches several times faster than a JS loop, and
+ * a row is searched from both ends so its middle is never read.
+ */
+export function forEachRowHolding(data: Uint8Array, dims: Dims, value: number, visit: (rowIndex: number, first: number, last: number, j: number, k: number) => void): void {
+  const [nx, ny] = dims;
+  let from = 0;
+  for (;;) {
+    const hit = data.indexOf(value, from);
+    if (hit < 0) return;
+    const rowIndex = Math.floor(hit / nx);
+    const row = rowIndex * nx;
+    const j = rowIndex % ny;
+    visit(rowIndex, hit - row, data.lastIndexOf(value, row + nx - 1) - row, j, (rowIndex - j) / ny);
+    from = row + nx;
+  }
 }

@@ -92,18 +92,14 @@ export function attachStrokes(viewportId: string, element: HTMLElement, handler:
   const onLeave = () => {
     if (pointerId === null) handler.hover(viewportId, null);
   };
-  element.addEventListener('pointerdown', onDown, { capture: true });
-  element.addEventListener('pointermove', onMove);
-  if (raw) element.addEventListener('pointerrawupdate' as 'pointermove', onMove);
-  element.addEventListener('pointerup', onUp);
-  element.addEventListener('pointercancel', onUp);
-  element.addEventListener('pointerleave', onLeave);
-  return () => {
-    element.removeEventListener('pointerdown', onDown, { capture: true });
-    element.removeEventListener('pointermove', onMove);
-    if (raw) element.removeEventListener('pointerrawupdate' as 'pointermove', onMove);
-    element.removeEventListener('pointerup', onUp);
-    element.removeEventListener('pointercancel', onUp);
-    element.removeEventListener('pointerleave', onLeave);
-  };
+  // One signal removes every listener.
+  const listeners = new AbortController();
+  const signal = listeners.signal;
+  element.addEventListener('pointerdown', onDown, { capture: true, signal });
+  element.addEventListener('pointermove', onMove, { signal });
+  if (raw) element.addEventListener('pointerrawupdate' as 'pointermove', onMove, { signal });
+  element.addEventListener('pointerup', onUp, { signal });
+  element.addEventListener('pointercancel', onUp, { signal });
+  element.addEventListener('pointerleave', onLeave, { signal });
+  return () => listeners.abort();
 }

@@ -1,5 +1,5 @@
 import type { Axis, Dims, Spacing } from './labelmapGrid.ts';
-import { sliceAddress, sliceSpacing } from './labelmapGrid.ts';
+import { forEachRowHolding, sliceAddress, sliceSpacing } from './labelmapGrid.ts';
 
 // Stands in for "no feature": large enough to lose every comparison, small enough that squaring it
 // and adding stays finite, so no Infinity - Infinity can turn into NaN.
@@ -37,22 +37,12 @@ export function interpolateBetweenSlices(
   const uMax = new Int32Array(depth).fill(-1);
   const vMin = new Int32Array(depth).fill(height);
   const vMax = new Int32Array(depth).fill(-1);
-  // The native searches skip unpainted stretches several times faster than a JS loop. Across axis 1
-  // or 2 a grid row (constant j, k) lies in one slice with v fixed, so its first and last hit are
-  // all that matter; across axis 0 every voxel of the row is on a different slice, so the stretch
-  // between them is read.
-  let from = 0;
-  for (;;) {
-    const hit = data.indexOf(value, from);
-    if (hit < 0) break;
-    const rowIndex = Math.floor(hit / nx);
-    const row = rowIndex * nx;
-    const first = hit - row;
-    const last = data.lastIndexOf(value, row + nx - 1) - row;
-    const j = rowIndex % ny;
-    const k = (rowIndex - j) / ny;
-    from = row + nx;
+  // Across axis 1 or 2 a grid row (constant j, k) lies in one slice with v fixed, so its first and
+  // last hit are all that matter; across axis 0 every voxel of the row is on a different slice, so
+  // the stretch between them is read.
+  forEachRowHolding(data, dims, value, (rowIndex, first, last, j, k) => {
     if (axis === 0) {
+      const row = rowIndex * nx;
       for (let i = first; i <= last; i++) {
         if (data[row + i] !== value) continue;
         if (j < uMin[i]) uMin[i] = j;
@@ -60,7 +50,7 @@ export function interpolateBetweenSlices(
         if (k < vMin[i]) vMin[i] = k;
         if (k > vMax[i]) vMax[i] = k;
       }
-      continue;
+      return;
     }
     const p = axis === 2 ? k : j;
     const v = axis === 2 ? j : k;
@@ -68,7 +58,7 @@ export function interpolateBetweenSlices(
     if (last > uMax[p]) uMax[p] = last;
     if (v < vMin[p]) vMin[p] = v;
     if (v > vMax[p]) vMax[p] = v;
-  }
+  });
 
   const [su, sv] = sliceSpacing(spacing, axis);
   const out = new GrowableIndices();

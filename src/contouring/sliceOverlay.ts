@@ -4,7 +4,7 @@
 // a view in software WebGL and still several ms on a GPU).
 import type { Types } from '@cornerstonejs/core';
 import { axisOfNormal, ijkToWorld, worldToIJK, type GridFrame } from './brushGeometry.ts';
-import { sliceAddress, type Axis, type SliceAddress } from './labelmapGrid.ts';
+import { sliceAddress, type Axis, type SliceAddress, type VoxelBox } from './labelmapGrid.ts';
 
 /** RGBA per label: fill and edge. Label 0 is transparent. */
 export interface LabelColors {
@@ -13,12 +13,6 @@ export interface LabelColors {
 }
 
 export const FILL_ALPHA = 0.4;
-
-/** A box of voxels, inclusive, in ijk. */
-export interface VoxelBox {
-  lo: [number, number, number];
-  hi: [number, number, number];
-}
 
 export function makeLabelColors(): LabelColors {
   return { fill: new Uint32Array(256), edge: new Uint32Array(256) };

@@ -9,7 +9,8 @@ import { encodeSeg, generateUid } from './segEncoder.ts';
 import { decodeSeg, SegDecodeError } from './segDecoder.ts';
 import { handleSegRequest } from '../../workers/seg.worker.ts';
 import { SegWorkerClient } from './segWorkerClient.ts';
-import type { DecodedSeg, SegDecodeTarget, SegEncodeInput, SegEncodeResult, SegGrid, SegSegmentInfo, SegSourceSlice, SegWorkerRequest } from './segModel.ts';
+import { cross, onPath, SEGMENTS, slicesFor, tiltedGrid } from './segTestData.ts';
+import type { DecodedSeg, SegDecodeTarget, SegEncodeInput, SegEncodeResult, SegWorkerRequest } from './segModel.ts';
 
 type Nat = Record<string, unknown>;
 
@@ -22,14 +23,6 @@ const HAVE_THIRD_PARTY = existsSync(THIRD_PARTY);
 const CT_3SLICE = ['01.dcm', '02.dcm', '03.dcm'].map((f) => join(DCMQI, 'ct-3slice', f));
 const HAVE_CT_3SLICE = CT_3SLICE.every((f) => existsSync(f));
 
-function onPath(tool: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'pipe' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 // dcmjs logs every odd VR it meets in these files; the tests say what matters.
 dcmjs.log.setLevel('error');
@@ -39,34 +32,14 @@ afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
 // ---- synthetic SEGs ----
 
-const CT_IMAGE = '1.2.840.10008.5.1.4.1.1.2';
-const CATEGORY = { value: '49755003', scheme: 'SCT', meaning: 'Morphologically Abnormal Structure' };
-const SEGMENTS: SegSegmentInfo[] = [
-  { value: 1, label: 'Ground-glass opacity', color: [255, 190, 40], category: CATEGORY, type: { value: '112120', scheme: 'DCM', meaning: 'Ground glass opacity' } },
-  { value: 2, label: 'Consolidation', color: [230, 60, 60], category: CATEGORY, type: { value: '95436008', scheme: 'SCT', meaning: 'Lung consolidation' } },
-  { value: 3, label: 'Other lesion', color: [80, 170, 255], category: CATEGORY, type: { value: '52988006', scheme: 'SCT', meaning: 'Lesion' } },
-];
 
-function cross(a: readonly number[], b: readonly number[]): number[] {
-  return [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
-}
 
-function tiltedGrid(nx: number, ny: number, nz: number): SegGrid {
-  const a = Math.PI / 6;
-  const b = Math.PI / 18;
-  const iDir = [Math.cos(a), Math.sin(a), 0];
-  const jDir = [-Math.sin(a) * Math.cos(b), Math.cos(a) * Math.cos(b), Math.sin(b)];
-  return { dims: [nx, ny, nz], spacing: [0.7, 0.9, 2.5], origin: [-100.5, 20.25, -300], direction: [...iDir, ...jDir, ...cross(iDir, jDir)] };
-}
 
-function slicesFor(nz: number, missing: number[] = []): Array<SegSourceSlice | null> {
-  return Array.from({ length: nz }, (_, k) => (missing.includes(k) ? null : { sopInstanceUid: `1.2.826.0.1.3680043.8.498.2.${k + 1}`, sopClassUid: CT_IMAGE }));
-}
 
 /** Two painted segments (no paint on the slice without an image) and one empty segment. */
 function syntheticInput(nx = 64, ny = 48, nz = 20, missing = [7]): SegEncodeInput {
   const grid = tiltedGrid(nx, ny, nz);
-  const slices = slicesFor(nz, missing);
+  const slices = slicesFor(nz, missing, '1.2.826.0.1.3680043.8.498.2');
   const labels = new Uint8Array(nx * ny * nz);
   for (let k = 0; k < nz; k++) {
     if (!slices[k]) continue;

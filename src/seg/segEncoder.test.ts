@@ -7,18 +7,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { encodeSeg, formatDs, generateUid } from './segEncoder.ts';
 import { decodeSeg } from './segDecoder.ts';
 import { dicomLabToRgb } from './cielab.ts';
-import type { SegEncodeInput, SegGrid, SegSegmentInfo, SegSourceSlice } from './segModel.ts';
+import { CT_IMAGE, onPath, SEGMENTS, slicesFor, tiltedGrid } from './segTestData.ts';
+import type { SegEncodeInput, SegGrid } from './segModel.ts';
 
 type Nat = Record<string, unknown>;
 
-function onPath(tool: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'pipe' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 const HAVE_DCIODVFY = onPath('dciodvfy');
 const HAVE_DCMDUMP = onPath('dcmdump');
 if (!HAVE_DCIODVFY) console.warn('SEG validation tests skipped: dciodvfy is not on PATH (Debian package dicom3tools).');
@@ -27,31 +20,10 @@ if (!HAVE_DCMDUMP) console.warn('SEG dcmdump test skipped: dcmdump is not on PAT
 const workDir = mkdtempSync(join(tmpdir(), 'seg-encoder-'));
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
-function cross(a: number[], b: number[]): number[] {
-  return [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
-}
 
-/** A tilted, rotated grid (30° about z, then 10° about the new x): orthonormal, not axis-aligned. */
-function tiltedGrid(nx: number, ny: number, nz: number): SegGrid {
-  const a = Math.PI / 6;
-  const b = Math.PI / 18;
-  const iDir = [Math.cos(a), Math.sin(a), 0];
-  const jDir = [-Math.sin(a) * Math.cos(b), Math.cos(a) * Math.cos(b), Math.sin(b)];
-  return { dims: [nx, ny, nz], spacing: [0.7, 0.9, 2.5], origin: [-100.5, 20.25, -300], direction: [...iDir, ...jDir, ...cross(iDir, jDir)] };
-}
 
-const CT_IMAGE = '1.2.840.10008.5.1.4.1.1.2';
-const LESION_CATEGORY = { value: '49755003', scheme: 'SCT', meaning: 'Morphologically Abnormal Structure' };
-const SEGMENTS: SegSegmentInfo[] = [
-  { value: 1, label: 'Ground-glass opacity', color: [255, 190, 40], category: LESION_CATEGORY, type: { value: '112120', scheme: 'DCM', meaning: 'Ground glass opacity' } },
-  { value: 2, label: 'Consolidation', color: [230, 60, 60], category: LESION_CATEGORY, type: { value: '95436008', scheme: 'SCT', meaning: 'Lung consolidation' } },
-  { value: 3, label: 'Other lesion', color: [80, 170, 255], category: LESION_CATEGORY, type: { value: '52988006', scheme: 'SCT', meaning: 'Lesion' } },
-];
 const NULL_SLICE = 7;
 
-function slicesFor(nz: number, missing: number[] = []): Array<SegSourceSlice | null> {
-  return Array.from({ length: nz }, (_, k) => (missing.includes(k) ? null : { sopInstanceUid: `1.2.826.0.1.3680043.8.498.1.${k + 1}`, sopClassUid: CT_IMAGE }));
-}
 
 /** 64x48x20, segments 1 and 2 painted (also on the slice without a source image), segment 3 empty. */
 function syntheticInput(): SegEncodeInput {

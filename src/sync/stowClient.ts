@@ -14,8 +14,11 @@ export function stowBody(instance: Uint8Array, boundary: string): Blob {
   ]);
 }
 
-/** DICOM status codes in a STOW response meaning "already stored" (PS3.18 / PS3.4). */
-const DUPLICATE_REASONS = new Set([0x0111, 0xa700 + 0x11]);
+/**
+ * Failure Reason of an instance the archive already holds (0111H, Duplicate SOP Instance).
+ * Orthanc answers a repeated STOW with plain success; other archives answer 409 with this reason.
+ */
+const DUPLICATE_SOP_INSTANCE = 0x0111;
 
 interface StowResponse {
   '00081198'?: { Value?: Array<{ '00081197'?: { Value?: number[] } }> };
@@ -46,8 +49,7 @@ export async function stowInstance(baseUrl: string, instance: Uint8Array, timeou
   const stored = json?.['00081199']?.Value ?? [];
   if (response.ok && failed.length === 0) return { ok: true, duplicate: false };
   const reasons = failed.map((f) => f['00081197']?.Value?.[0]).filter((r): r is number => typeof r === 'number');
-  if (reasons.length > 0 && reasons.every((r) => DUPLICATE_REASONS.has(r)) && stored.length === 0) return { ok: true, duplicate: true };
-  if (response.status === 409 && reasons.every((r) => DUPLICATE_REASONS.has(r))) return { ok: true, duplicate: true };
+  if (reasons.length > 0 && reasons.every((r) => r === DUPLICATE_SOP_INSTANCE) && stored.length === 0) return { ok: true, duplicate: true };
   if (response.status >= 500 || response.status === 408 || response.status === 429) {
     return { ok: false, retry: true, reason: `the server answered ${response.status}` };
   }

@@ -72,6 +72,7 @@ export class SeriesViewer {
   private voxels: Int16Array | null = null;
   private studyConfig: Promise<StudyConfig> | null = null;
   private loadedHandled = false;
+  private has3d = false;
   contouring: ContouringSession | null = null;
   autosave: DraftAutosave | null = null;
   private firstDataset: DicomJsonDataset | null = null;
@@ -272,17 +273,17 @@ export class SeriesViewer {
     );
     this.contouring = session;
     segWorker().warm();
-    await this.restoreDraft(session, grid.dimensions);
+    const restored = await this.restoreDraft(session, grid.dimensions);
     if (this.destroyed) return;
     await session.attach();
     if (this.destroyed) return;
     if (this.has3d) await session.attach3d(VIEWPORT_3D);
+    // The tools are usable at once; the archive is asked meanwhile (it may be slow or away).
+    void this.checkServerResult(session, restored);
   }
 
-  private has3d = false;
-
   /** Loads the reader's saved draft of this case into the labelmap and starts autosaving. */
-  private async restoreDraft(session: ContouringSession, dims: readonly [number, number, number]): Promise<void> {
+  private async restoreDraft(session: ContouringSession, dims: readonly [number, number, number]): Promise<boolean> {
     const status = useSaveStatusStore.getState();
     status.reset();
     const user = useProfileStore.getState().reader || '(unnamed reader)';
@@ -310,19 +311,22 @@ export class SeriesViewer {
       },
     });
     session.onEdited = (slices) => this.autosave?.changed(slices);
+    return restored;
+  }
+
+  /** Offers or loads the reader's latest result on the archive, when this device did not send it. */
+  private async checkServerResult(session: ContouringSession, restored: boolean): Promise<void> {
+    const user = useProfileStore.getState().reader || '(unnamed reader)';
     const key = caseKey(this.studyUid, this.seriesUid);
     const server = await latestServerResult(this.studyUid, key, user);
-    if (this.destroyed) return;
-    if (server && !restored) {
-      await this.loadServerResult(session, server.bytes, server.instanceNumber);
-    } else if (server) {
-      // Both exist: if the server's is not one this device sent, the reader chooses; never silently.
-      const mine = await localDb().outbox.where('[caseKey+user]').equals([key, user]).filter((o) => o.sopInstanceUid === server.sopInstanceUid).count();
-      if (mine === 0) {
-        this.pendingServerResult = server;
-        status.set({ serverChoice: `The server has a segmentation you submitted elsewhere (instance ${server.instanceNumber}) that differs from the draft on this device.` });
-      }
-    }
+    if (!server || this.destroyed) return;
+    // Nothing local and nothing painted yet: the server's result is the starting point.
+    if (!restored && !session.editor.history.canUndo) return this.loadServerResult(session, server.bytes, server.instanceNumber);
+    // Both exist: if the server's is not one this device sent, the reader chooses; never silently.
+    const mine = await localDb().outbox.where('[caseKey+user]').equals([key, user]).filter((o) => o.sopInstanceUid === server.sopInstanceUid).count();
+    if (mine > 0 || this.destroyed) return;
+    this.pendingServerResult = server;
+    useSaveStatusStore.getState().set({ serverChoice: `The server has a segmentation you submitted elsewhere (instance ${server.instanceNumber}) that differs from your work on this device.` });
   }
 
   private pendingServerResult: { bytes: Uint8Array; instanceNumber: number } | null = null;
