@@ -52,6 +52,20 @@ emit('seg_encode_ms', median(encodeMs), 'ms', dataset, { runs: encodeMs.map(Math
 emit('seg_decode_ms', median(decodeMs), 'ms', dataset, { runs: decodeMs.map(Math.round), runtime: 'node' });
 emit('seg_bytes', bytes.length, 'bytes', dataset, { frames: 240 });
 
+// Plain @cornerstonejs/adapters (generateSegmentation + dcmjs's writer) on the same labelmap. The
+// first run pays module loading and JIT warm-up; the median over the runs is what is compared.
+{
+  const { encodeWithAdapters } = await import('./segAdapters.ts');
+  const adapterMs: number[] = [];
+  let adapterBytes = 0;
+  for (let r = 0; r < Math.min(RUNS, 3); r++) {
+    const t0 = performance.now();
+    adapterBytes = (await encodeWithAdapters(input)).length;
+    adapterMs.push(performance.now() - t0);
+  }
+  emit('seg_encode_adapters_ms', median(adapterMs), 'ms', dataset, { runs: adapterMs.map(Math.round), runtime: 'node', bytes: adapterBytes, adapters: '5.14.0', dcmjs: '0.52.0' });
+}
+
 // In the browser, on the synthetic 512x512x300 CT through the real server and Orthanc:
 // autosave after a typical stroke, draft restore on open, and draining 50 results queued offline.
 const [appBase, orthancUrl] = process.argv.slice(2);
