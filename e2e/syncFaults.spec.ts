@@ -1,39 +1,75 @@
-// The sync engine under faults injected between the browser and the server (Playwright routes
-// acting as a faulty network): a 503, a 500, and an upload the archive stored whose answer was
-// cut off. The result ends up stored exactly once and the outbox says all synced.
-import { expect, test } from '@playwright/test';
+// The sync engine under faults, injected by a proxy of our own between the browser and the
+// gateway (e2e/support/faultProxy.ts): error answers, an upload that hangs, an upload cut off in
+// the middle, an answer lost after the archive stored the result, and Orthanc stopped and started
+// again while the result is on its way. Each ends with the result stored exactly once, the status
+// saying all synced, and the reader's labelmap untouched.
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
 import { fixtures } from './support/fixtures.ts';
 import { nameReader, segInstancesOnServer } from './support/reader.ts';
-import { openForContouring, stroke, viewBox } from './support/contouring.ts';
+import { labelHash, openForContouring, stroke, viewBox } from './support/contouring.ts';
+import { startFaultProxy, type FaultProxy } from './support/faultProxy.ts';
 
 const fx = fixtures();
+const PROXY_PORT = Number(process.env.CTAW_FAULT_PROXY_PORT ?? 5191);
+const gateway = process.env.CTAW_BASE_URL ?? 'http://127.0.0.1:5181';
+const orthancUrl = new URL(process.env.CTAW_ORTHANC_URL ?? 'http://127.0.0.1:18643');
+const orthancDir = process.env.CTAW_ORTHANC_DIR ?? resolve(import.meta.dirname, '../.data/test-orthanc');
+const orthancScript = resolve(import.meta.dirname, '../scripts/orthanc.sh');
 
-test('STOW answered 503, then 500, then stored with its answer cut off (faults injected): the result is stored once and shown as synced', async ({ page }) => {
-  const reader = `Faulty Network Reader ${Date.now()}`;
+let proxy: FaultProxy;
+test.beforeAll(async () => {
+  proxy = await startFaultProxy(gateway, PROXY_PORT);
+});
+test.afterAll(async () => proxy.close());
+test.use({ baseURL: `http://127.0.0.1:${PROXY_PORT}` });
+
+async function paintAndSubmit(page: Page, reader: string): Promise<string> {
   await nameReader(page, reader);
   await openForContouring(page, fx.covid);
   const box = await viewBox(page, 'axial');
   await page.keyboard.press('b');
   await stroke(page, { x: box.x + box.width * 0.26, y: box.y + box.height * 0.45 }, { x: box.x + box.width * 0.36, y: box.y + box.height * 0.5 });
-
-  const attempts: string[] = [];
-  await page.route('**/dicom-web/studies', async (route) => {
-    if (route.request().method() !== 'POST') return route.continue();
-    attempts.push(route.request().url());
-    if (attempts.length === 1) return route.fulfill({ status: 503, contentType: 'application/json', body: '{"error":"busy"}' });
-    if (attempts.length === 2) return route.fulfill({ status: 500, contentType: 'application/json', body: '{}' });
-    if (attempts.length === 3) {
-      // The archive gets and stores the upload; the answer never reaches the browser.
-      await route.fetch();
-      return route.abort('connectionreset');
-    }
-    return route.continue();
-  });
-
+  const painted = await labelHash(page);
   await page.getByTestId('submit-read').click();
   await expect(page.getByTestId('submit-message')).toContainText('Queued for the server');
-  await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'synced', { timeout: 90_000 });
-  expect(attempts.length).toBe(4);
-  const stored = await segInstancesOnServer(fx.covid.studyUid, reader);
-  expect(stored).toHaveLength(1);
+  return painted;
+}
+
+test('STOW answered 503, then 500, then hanging past the time-out, then stored with its answer lost (fault-injecting proxy): stored once, shown as synced', async ({ page }) => {
+  // One request waits out the sync engine's 30 s time-out, plus backoff between the tries.
+  test.setTimeout(240_000);
+  proxy.queueStowFaults({ kind: 'status', status: 503 }, { kind: 'status', status: 500 }, { kind: 'hang' }, { kind: 'lose-answer' });
+  const before = proxy.attempts.length;
+  const reader = `Faulty Network Reader ${Date.now()}`;
+  const painted = await paintAndSubmit(page, reader);
+  await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'synced', { timeout: 150_000 });
+  expect(proxy.attempts.slice(before).map((a) => a.fault)).toEqual(['status', 'status', 'hang', 'lose-answer', 'pass']);
+  expect(await segInstancesOnServer(fx.covid.studyUid, reader)).toHaveLength(1);
+  expect(await labelHash(page)).toBe(painted);
+});
+
+test('STOW cut off in the middle of the upload, then Orthanc stopped and started again while the result is on its way (fault-injecting proxy): stored once, nothing lost', async ({ page }) => {
+  test.setTimeout(180_000);
+  const restartOrthanc = {
+    kind: 'around' as const,
+    before: async () => {
+      execFileSync('bash', [orthancScript, 'stop', orthancDir], { stdio: 'ignore' });
+    },
+    after: async () => {
+      execFileSync('bash', [orthancScript, 'start', orthancDir, orthancUrl.port], { stdio: 'ignore' });
+    },
+  };
+  proxy.queueStowFaults({ kind: 'cut-upload', afterBytes: 20_000 }, restartOrthanc);
+  const before = proxy.attempts.length;
+  const reader = `Restarted Archive Reader ${Date.now()}`;
+  const painted = await paintAndSubmit(page, reader);
+  await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'synced', { timeout: 120_000 });
+  const tried = proxy.attempts.slice(before);
+  expect(tried.map((a) => a.fault)).toEqual(['cut-upload', 'around', 'pass']);
+  // With Orthanc down the gateway answers an error; the next try stores the result.
+  expect(tried[1].status).toBeGreaterThanOrEqual(500);
+  expect(await segInstancesOnServer(fx.covid.studyUid, reader)).toHaveLength(1);
+  expect(await labelHash(page)).toBe(painted);
 });

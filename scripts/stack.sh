@@ -11,6 +11,8 @@ stack_up() {
   STACK_ORTHANC_DIR="$ROOT/.data/$name-orthanc"
   "$ROOT/scripts/orthanc.sh" start "$STACK_ORTHANC_DIR" "$orthanc_port"
   export CTAW_ORTHANC_URL="http://127.0.0.1:$orthanc_port"
+  # The fault tests restart this Orthanc (its storage stays).
+  export CTAW_ORTHANC_DIR="$STACK_ORTHANC_DIR"
 }
 
 stack_server() {
