@@ -9,12 +9,33 @@
 // their Segment Sequence item) so that numbering does not depend on what was painted.
 import { rgbToDicomLab } from './cielab.ts';
 import type { CodedConcept } from '../contouring/segmentConfig.ts';
+import {
+  ByteWriter,
+  checkUid,
+  cleanCs,
+  cleanDate,
+  cleanText,
+  cleanTime,
+  codeItem,
+  dicomDate,
+  dicomTime,
+  el,
+  type Element,
+  formatDs,
+  generateUid,
+  type Item,
+  metaBytes,
+  seq,
+  tag,
+  timezoneOffset,
+  writeItems,
+} from '../dicom/part10Writer.ts';
 import type { SegEncodeInput, SegEncodeResult, SegSegmentInfo } from './segModel.ts';
 
+// Shared with the SR writer; re-exported for the SEG's existing callers.
+export { formatDs, generateUid };
+
 export const SEGMENTATION_STORAGE = '1.2.840.10008.5.1.4.1.1.66.4';
-const EXPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2.1';
-// Fixed for this writer (a 2.25 UUID-derived root, so no registered org root is needed).
-const IMPLEMENTATION_CLASS_UID = '2.25.214536888439935438394540214989328724176';
 const IMPLEMENTATION_VERSION_NAME = 'CTAW_SEG_1';
 const DEFAULT_EQUIPMENT = {
   manufacturer: 'CT annotation workstation',
@@ -23,216 +44,6 @@ const DEFAULT_EQUIPMENT = {
   // The writer's revision: what a later reader needs to know about how this file was made.
   softwareVersions: 'seg-writer 1',
 };
-
-type Vr = 'AT' | 'CS' | 'DA' | 'DS' | 'IS' | 'LO' | 'OB' | 'PN' | 'SH' | 'SQ' | 'TM' | 'UC' | 'UI' | 'UL' | 'UR' | 'US';
-interface Element {
-  tag: number;
-  vr: Vr;
-  value: string | readonly number[] | Uint8Array | Item[];
-}
-type Item = Element[];
-
-// Explicit VR: these VRs have a 4-byte length after two reserved bytes, the others a 2-byte length.
-const LONG_VRS = new Set<Vr>(['OB', 'SQ', 'UC', 'UR']);
-const utf8 = new TextEncoder();
-
-function tag(group: number, element: number): number {
-  return group * 0x10000 + element;
-}
-
-function el(group: number, element: number, vr: Vr, value: Element['value']): Element {
-  return { tag: tag(group, element), vr, value };
-}
-
-function seq(group: number, element: number, ...items: Item[]): Element {
-  return el(group, element, 'SQ', items);
-}
-
-class ByteWriter {
-  bytes: Uint8Array;
-  view: DataView;
-  pos = 0;
-
-  constructor(capacity: number) {
-    this.bytes = new Uint8Array(capacity);
-    this.view = new DataView(this.bytes.buffer);
-  }
-
-  ensure(n: number): void {
-    if (this.pos + n <= this.bytes.length) return;
-    const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.pos + n));
-    grown.set(this.bytes.subarray(0, this.pos));
-    this.bytes = grown;
-    this.view = new DataView(grown.buffer);
-  }
-
-  u16(v: number): void {
-    this.ensure(2);
-    this.view.setUint16(this.pos, v, true);
-    this.pos += 2;
-  }
-
-  u32(v: number): void {
-    this.ensure(4);
-    this.view.setUint32(this.pos, v, true);
-    this.pos += 4;
-  }
-
-  raw(b: Uint8Array): void {
-    this.ensure(b.length);
-    this.bytes.set(b, this.pos);
-    this.pos += b.length;
-  }
-
-  header(t: number, vr: Vr, length: number): number {
-    this.u16(Math.floor(t / 0x10000));
-    this.u16(t & 0xffff);
-    this.u16(vr.charCodeAt(0) | (vr.charCodeAt(1) << 8));
-    if (LONG_VRS.has(vr)) {
-      this.u16(0);
-      this.u32(length);
-      return this.pos - 4;
-    }
-    if (length > 0xffff) throw new Error(`DICOM value too long for ${vr} (${length} bytes)`);
-    this.u16(length);
-    return this.pos - 2;
-  }
-
-  patch32(at: number, v: number): void {
-    this.view.setUint32(at, v, true);
-  }
-}
-
-function valueBytes(e: Element): Uint8Array {
-  const { vr, value } = e;
-  if (value instanceof Uint8Array) return value;
-  if (vr === 'US' || vr === 'UL' || vr === 'AT') {
-    const numbers = value as readonly number[];
-    const size = vr === 'US' ? 2 : 4;
-    const out = new Uint8Array(numbers.length * size);
-    const dv = new DataView(out.buffer);
-    numbers.forEach((n, i) => {
-      if (vr === 'US') dv.setUint16(i * 2, n, true);
-      else if (vr === 'UL') dv.setUint32(i * 4, n, true);
-      else {
-        dv.setUint16(i * 4, Math.floor(n / 0x10000), true);
-        dv.setUint16(i * 4 + 2, n & 0xffff, true);
-      }
-    });
-    return out;
-  }
-  const text = utf8.encode(value as string);
-  if (text.length % 2 === 0) return text;
-  const padded = new Uint8Array(text.length + 1);
-  padded.set(text);
-  padded[text.length] = vr === 'UI' ? 0 : 0x20;
-  return padded;
-}
-
-function writeItems(w: ByteWriter, elements: Item): void {
-  const sorted = [...elements].sort((a, b) => a.tag - b.tag);
-  for (const e of sorted) {
-    if (e.vr === 'SQ') {
-      const at = w.header(e.tag, 'SQ', 0);
-      const start = w.pos;
-      for (const item of e.value as Item[]) {
-        w.u16(0xfffe);
-        w.u16(0xe000);
-        const itemAt = w.pos;
-        w.u32(0);
-        const itemStart = w.pos;
-        writeItems(w, item);
-        w.patch32(itemAt, w.pos - itemStart);
-      }
-      w.patch32(at, w.pos - start);
-      continue;
-    }
-    const bytes = valueBytes(e);
-    w.header(e.tag, e.vr, bytes.length);
-    w.raw(bytes);
-  }
-}
-
-// ---- value formatting: the VR rules the validator checks ----
-
-/** A DS string of at most 16 characters, as precise as fits. */
-export function formatDs(x: number): string {
-  if (!Number.isFinite(x)) throw new Error(`cannot write ${x} as a DICOM decimal`);
-  if (Math.abs(x) < 1e-12) return '0';
-  for (let digits = 15; digits > 0; digits--) {
-    const s = String(Number(x.toPrecision(digits)));
-    if (s.length <= 16) return s;
-  }
-  return '0';
-}
-
-// Characters a single-valued text VR cannot hold: the backslash separates values, control
-// characters are not allowed outside LT/ST/UT.
-function cleanText(s: string | undefined, maxChars: number): string {
-  const chars = Array.from((s ?? '').replace(/\\/g, '/').replace(/\p{Cc}/gu, ' ').trim());
-  return chars.slice(0, maxChars).join('').trimEnd();
-}
-
-function cleanCs(s: string, maxChars = 16): string {
-  return s.toUpperCase().replace(/[^A-Z0-9 _]/g, '_').slice(0, maxChars).trim();
-}
-
-function cleanDate(s: string | undefined): string {
-  const v = (s ?? '').trim();
-  return /^\d{8}$/.test(v) ? v : '';
-}
-
-function cleanTime(s: string | undefined): string {
-  const v = (s ?? '').trim();
-  return /^\d{2}(\d{2}(\d{2}(\.\d{1,6})?)?)?$/.test(v) ? v : '';
-}
-
-function checkUid(s: string, what: string): string {
-  const v = s.trim().replace(/\0+$/, '');
-  if (!/^[0-9]+(\.[0-9]+)*$/.test(v) || v.length > 64) throw new Error(`${what} "${s}" is not a valid DICOM UID`);
-  return v;
-}
-
-function two(n: number): string {
-  return String(n).padStart(2, '0');
-}
-
-function dicomDate(d: Date): string {
-  return `${d.getFullYear()}${two(d.getMonth() + 1)}${two(d.getDate())}`;
-}
-
-function dicomTime(d: Date): string {
-  return `${two(d.getHours())}${two(d.getMinutes())}${two(d.getSeconds())}`;
-}
-
-function timezoneOffset(d: Date): string {
-  const minutes = -d.getTimezoneOffset();
-  const sign = minutes < 0 ? '-' : '+';
-  const abs = Math.abs(minutes);
-  return `${sign}${two(Math.floor(abs / 60))}${two(abs % 60)}`;
-}
-
-/** A new UID under 2.25 (from 128 random bits), for callers that need SOP/Series Instance UIDs. */
-export function generateUid(): string {
-  const bytes = new Uint8Array(16);
-  crypto.getRandomValues(bytes);
-  // RFC 4122 version-4 bits, so the number is a valid UUID's integer value as 2.25 requires.
-  bytes[6] = (bytes[6] & 0x0f) | 0x40;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  let n = 0n;
-  for (const b of bytes) n = (n << 8n) | BigInt(b);
-  return `2.25.${n.toString()}`;
-}
-
-function codeItem(c: CodedConcept): Item {
-  const value = c.value.trim();
-  const item: Item = [el(0x0008, 0x0102, 'SH', cleanText(c.scheme, 16)), el(0x0008, 0x0104, 'LO', cleanText(c.meaning, 64))];
-  // SH holds 16 characters; longer codes (some SNOMED CT ids) go to Long Code Value, URNs to URN Code Value.
-  if (/^(urn|https?):/i.test(value)) item.push(el(0x0008, 0x0120, 'UR', value));
-  else if (value.length > 16) item.push(el(0x0008, 0x0119, 'UC', cleanText(value, 1024)));
-  else item.push(el(0x0008, 0x0100, 'SH', cleanText(value, 16)));
-  return item;
-}
 
 const PURPOSE_SOURCE_IMAGE: CodedConcept = { value: '121322', scheme: 'DCM', meaning: 'Source image for image processing operation' };
 const DERIVATION_SEGMENTATION: CodedConcept = { value: '113076', scheme: 'DCM', meaning: 'Segmentation' };
@@ -377,24 +188,6 @@ function segmentItem(s: SegSegmentInfo, number: number): Item {
   ];
 }
 
-function metaBytes(sopInstanceUid: string): Uint8Array {
-  const body = new ByteWriter(256);
-  writeItems(body, [
-    el(0x0002, 0x0001, 'OB', new Uint8Array([0, 1])),
-    el(0x0002, 0x0002, 'UI', SEGMENTATION_STORAGE),
-    el(0x0002, 0x0003, 'UI', sopInstanceUid),
-    el(0x0002, 0x0010, 'UI', EXPLICIT_VR_LITTLE_ENDIAN),
-    el(0x0002, 0x0012, 'UI', IMPLEMENTATION_CLASS_UID),
-    el(0x0002, 0x0013, 'SH', IMPLEMENTATION_VERSION_NAME),
-  ]);
-  const w = new ByteWriter(body.pos + 144);
-  w.pos = 128;
-  w.raw(utf8.encode('DICM'));
-  writeItems(w, [el(0x0002, 0x0000, 'UL', [body.pos])]);
-  w.raw(body.bytes.subarray(0, body.pos));
-  return w.bytes.subarray(0, w.pos);
-}
-
 /**
  * Encodes the labelmap as a BINARY Segmentation Storage Part 10 file. Painted voxels on grid slices
  * without a source image cannot be referenced by a frame and are left out (counted in droppedVoxels).
@@ -529,7 +322,7 @@ export function encodeSeg(input: SegEncodeInput): SegEncodeResult {
     el(0x5200, 0x9230, 'SQ', perFrame),
   ];
 
-  const meta = metaBytes(sopInstanceUid);
+  const meta = metaBytes(SEGMENTATION_STORAGE, sopInstanceUid, IMPLEMENTATION_VERSION_NAME);
   const body = new ByteWriter(64 * 1024 + frames.length * 600);
   writeItems(body, dataset);
 

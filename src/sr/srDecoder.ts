@@ -1,0 +1,216 @@
+// Reads back a reading form saved by srEncoder.ts (the content tree is described there), with the
+// Part 10 reader the SEG decoder uses. It reads the form's own structure, not SRs in general: a
+// file that is not an SR, an SR without the form identifier, or a content item of the form that
+// cannot be read ends in an SrDecodeError whose message is meant for the user.
+import type { CodedConcept } from '../contouring/segmentConfig.ts';
+import { type DataSet, DicomParseError, type DicomReader, describeSopClass, first, items, type ParsedFile, parsePart10 } from '../dicom/part10Reader.ts';
+import { SR_CODES } from './srEncoder.ts';
+import type { DecodedSr, SrAnswer, SrMeasurement, SrSegReference } from './srModel.ts';
+
+/** A file that is not a readable reading form; the message is meant for the user. */
+export class SrDecodeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SrDecodeError';
+  }
+}
+
+// Every SR Storage class (and Key Object Selection) lies under this root; whether the content is a
+// form is decided by the content tree, so an SR converted to another SR class still reads.
+const SR_CLASS_ROOT = '1.2.840.10008.5.1.4.1.1.88.';
+const SEG_CLASSES = new Set(['1.2.840.10008.5.1.4.1.1.66.4', '1.2.840.10008.5.1.4.1.1.66.7']);
+
+const T = {
+  SpecificCharacterSet: 0x00080005,
+  SOPClassUID: 0x00080016,
+  SOPInstanceUID: 0x00080018,
+  CodeValue: 0x00080100,
+  CodingSchemeDesignator: 0x00080102,
+  CodeMeaning: 0x00080104,
+  LongCodeValue: 0x00080119,
+  URNCodeValue: 0x00080120,
+  ReferencedSeriesSequence: 0x00081115,
+  ReferencedSOPClassUID: 0x00081150,
+  ReferencedSOPInstanceUID: 0x00081155,
+  ReferencedSOPSequence: 0x00081199,
+  StudyInstanceUID: 0x0020000d,
+  SeriesInstanceUID: 0x0020000e,
+  MeasurementUnitsCodeSequence: 0x004008ea,
+  RelationshipType: 0x0040a010,
+  ValueType: 0x0040a040,
+  ConceptNameCodeSequence: 0x0040a043,
+  PersonName: 0x0040a123,
+  TextValue: 0x0040a160,
+  FloatingPointValue: 0x0040a161,
+  ConceptCodeSequence: 0x0040a168,
+  MeasuredValueSequence: 0x0040a300,
+  NumericValue: 0x0040a30a,
+  PertinentOtherEvidenceSequence: 0x0040a385,
+  CurrentRequestedProcedureEvidenceSequence: 0x0040a375,
+  CompletionFlag: 0x0040a491,
+  ContentSequence: 0x0040a730,
+  GraphicData: 0x00700022,
+  GraphicType: 0x00700023,
+  ReferencedFrameOfReferenceUID: 0x30060024,
+} as const;
+
+// Implicit VR files carry no VRs: those of every attribute read here, sequences included (an
+// unknown defined-length element is not descended into).
+const IMPLICIT_VRS = new Map<number, string>([
+  [T.SpecificCharacterSet, 'CS'],
+  [T.SOPClassUID, 'UI'],
+  [T.SOPInstanceUID, 'UI'],
+  [T.CodeValue, 'SH'],
+  [T.CodingSchemeDesignator, 'SH'],
+  [T.CodeMeaning, 'LO'],
+  [T.LongCodeValue, 'UC'],
+  [T.URNCodeValue, 'UR'],
+  [T.ReferencedSeriesSequence, 'SQ'],
+  [T.ReferencedSOPClassUID, 'UI'],
+  [T.ReferencedSOPInstanceUID, 'UI'],
+  [T.ReferencedSOPSequence, 'SQ'],
+  [T.StudyInstanceUID, 'UI'],
+  [T.SeriesInstanceUID, 'UI'],
+  [T.MeasurementUnitsCodeSequence, 'SQ'],
+  [T.RelationshipType, 'CS'],
+  [T.ValueType, 'CS'],
+  [T.ConceptNameCodeSequence, 'SQ'],
+  [T.PersonName, 'PN'],
+  [T.TextValue, 'UT'],
+  [T.FloatingPointValue, 'FD'],
+  [T.ConceptCodeSequence, 'SQ'],
+  [T.MeasuredValueSequence, 'SQ'],
+  [T.NumericValue, 'DS'],
+  [T.PertinentOtherEvidenceSequence, 'SQ'],
+  [T.CurrentRequestedProcedureEvidenceSequence, 'SQ'],
+  [T.CompletionFlag, 'CS'],
+  [T.ContentSequence, 'SQ'],
+  [T.GraphicData, 'FL'],
+  [T.GraphicType, 'CS'],
+  [T.ReferencedFrameOfReferenceUID, 'UI'],
+]);
+
+function concept(reader: DicomReader, item: DataSet | undefined): CodedConcept | undefined {
+  if (!item) return undefined;
+  const value = reader.string(item, T.CodeValue) || reader.string(item, T.LongCodeValue) || reader.string(item, T.URNCodeValue);
+  if (!value) return undefined;
+  return { value, scheme: reader.string(item, T.CodingSchemeDesignator) ?? '', meaning: reader.string(item, T.CodeMeaning) ?? '' };
+}
+
+function sameCode(a: CodedConcept | undefined, b: CodedConcept): boolean {
+  return !!a && a.value === b.value && a.scheme === b.scheme;
+}
+
+interface ContentItem {
+  relationship: string;
+  valueType: string;
+  concept?: CodedConcept;
+  ds: DataSet;
+}
+
+function children(reader: DicomReader, ds: DataSet): ContentItem[] {
+  return items(ds, T.ContentSequence).map((item) => ({
+    relationship: reader.string(item, T.RelationshipType) ?? '',
+    valueType: reader.string(item, T.ValueType) ?? '',
+    concept: concept(reader, first(item, T.ConceptNameCodeSequence)),
+    ds: item,
+  }));
+}
+
+function measurement(reader: DicomReader, item: ContentItem, where: string): SrMeasurement {
+  const graphicType = reader.string(item.ds, T.GraphicType) ?? '';
+  const data = reader.numbers(item.ds, T.GraphicData) ?? [];
+  if (graphicType !== 'POLYLINE' && graphicType !== 'ELLIPSE') throw new SrDecodeError(`${where} has a ${graphicType || 'untyped'} measurement; the form reads lines (POLYLINE) and ellipses.`);
+  if (data.length === 0 || data.length % 3 !== 0 || !data.every(Number.isFinite)) throw new SrDecodeError(`${where} has a measurement whose points are not (x, y, z) triplets; the file is damaged.`);
+  const points: SrMeasurement['points'] = [];
+  for (let n = 0; n < data.length; n += 3) points.push([data[n], data[n + 1], data[n + 2]]);
+  return { graphicType, points };
+}
+
+function answer(reader: DicomReader, item: ContentItem, n: number): SrAnswer {
+  const where = `Answer ${n + 1} of the form`;
+  const itemConcept = item.concept;
+  if (!itemConcept) throw new SrDecodeError(`${where} has no concept name; the file is damaged.`);
+  const kids = children(reader, item.ds);
+  const tracking = kids.find((k) => k.valueType === 'TEXT' && k.relationship === 'HAS OBS CONTEXT' && sameCode(k.concept, SR_CODES.trackingIdentifier));
+  // Without a Tracking Identifier (not written by this workstation) the id is empty; the caller
+  // can still match the answer by its concept.
+  const itemId = tracking ? (reader.text(tracking.ds, T.TextValue) ?? '') : '';
+  switch (item.valueType) {
+    case 'CODE': {
+      const value = concept(reader, first(item.ds, T.ConceptCodeSequence));
+      if (!value) throw new SrDecodeError(`${where} ("${itemConcept.meaning}") is a choice without a code; the file is damaged.`);
+      return { itemId, concept: itemConcept, kind: 'code', value };
+    }
+    case 'TEXT':
+      return { itemId, concept: itemConcept, kind: 'text', value: reader.text(item.ds, T.TextValue) ?? '' };
+    case 'NUM': {
+      const measured = first(item.ds, T.MeasuredValueSequence);
+      const exact = reader.number(measured, T.FloatingPointValue);
+      const value = exact ?? reader.number(measured, T.NumericValue);
+      const unit = concept(reader, first(measured, T.MeasurementUnitsCodeSequence));
+      if (value === undefined || !unit) throw new SrDecodeError(`${where} ("${itemConcept.meaning}") is a number without a value or unit; the file is damaged.`);
+      const scoord = kids.find((k) => k.valueType === 'SCOORD3D' && k.relationship === 'INFERRED FROM');
+      const out: SrAnswer = { itemId, concept: itemConcept, kind: 'num', value, unit: { code: unit.value, meaning: unit.meaning } };
+      if (scoord) out.measurement = measurement(reader, scoord, `${where} ("${itemConcept.meaning}")`);
+      return out;
+    }
+    default:
+      throw new SrDecodeError(`${where} ("${itemConcept.meaning}") is a ${item.valueType || 'content item without a type'}; the form holds only choices, numbers and text.`);
+  }
+}
+
+function segReference(reader: DicomReader, ds: DataSet): SrSegReference | undefined {
+  for (const study of [...items(ds, T.CurrentRequestedProcedureEvidenceSequence), ...items(ds, T.PertinentOtherEvidenceSequence)]) {
+    for (const series of items(study, T.ReferencedSeriesSequence)) {
+      for (const sop of items(series, T.ReferencedSOPSequence)) {
+        const sopClassUid = reader.string(sop, T.ReferencedSOPClassUID) ?? '';
+        if (!SEG_CLASSES.has(sopClassUid)) continue;
+        return {
+          seriesInstanceUid: reader.string(series, T.SeriesInstanceUID) ?? '',
+          sopInstanceUid: reader.string(sop, T.ReferencedSOPInstanceUID) ?? '',
+          sopClassUid,
+          studyInstanceUid: reader.string(study, T.StudyInstanceUID) ?? '',
+        };
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Decodes a reading form saved by encodeSr. Throws SrDecodeError for anything else. */
+export function decodeSr(bytes: ArrayBuffer | Uint8Array): DecodedSr {
+  const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  let parsed: ParsedFile;
+  try {
+    parsed = parsePart10(data, { implicitVrs: IMPLICIT_VRS, objectName: 'structured report' });
+  } catch (e) {
+    if (e instanceof DicomParseError) throw new SrDecodeError(e.message);
+    throw new SrDecodeError(`The file is damaged and cannot be read as DICOM (${e instanceof Error ? e.message : String(e)}).`);
+  }
+  const { reader, ds } = parsed;
+  const sopClass = reader.string(ds, T.SOPClassUID) ?? parsed.mediaSopClass;
+  if (!sopClass?.startsWith(SR_CLASS_ROOT)) throw new SrDecodeError(`This file is not a reading form (a DICOM structured report); it is ${describeSopClass(sopClass)}.`);
+  if (reader.string(ds, T.ValueType) !== 'CONTAINER') throw new SrDecodeError('This structured report has no root container; the file is damaged.');
+
+  const top = children(reader, ds);
+  const formText = (code: CodedConcept): string | undefined => {
+    const item = top.find((k) => k.valueType === 'TEXT' && k.relationship === 'HAS CONCEPT MOD' && sameCode(k.concept, code));
+    return item ? reader.text(item.ds, T.TextValue) : undefined;
+  };
+  const id = formText(SR_CODES.formId);
+  if (!id) throw new SrDecodeError('This structured report is not a reading form of this workstation (it names no form).');
+  const observer = top.find((k) => k.valueType === 'PNAME' && k.relationship === 'HAS OBS CONTEXT' && sameCode(k.concept, SR_CODES.personObserverName));
+  const answers = top.filter((k) => k.relationship === 'CONTAINS').map((k, n) => answer(reader, k, n));
+  const seg = segReference(reader, ds);
+  return {
+    sopInstanceUid: reader.string(ds, T.SOPInstanceUID) ?? '',
+    seriesInstanceUid: reader.string(ds, T.SeriesInstanceUID) ?? '',
+    studyInstanceUid: reader.string(ds, T.StudyInstanceUID) ?? '',
+    reader: observer ? (reader.string(observer.ds, T.PersonName) ?? '') : '',
+    schema: { id, version: formText(SR_CODES.formVersion) ?? '', title: formText(SR_CODES.formTitle) ?? '' },
+    answers,
+    ...(seg ? { seg } : {}),
+    complete: reader.string(ds, T.CompletionFlag) === 'COMPLETE',
+  };
+}
