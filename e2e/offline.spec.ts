@@ -1,11 +1,13 @@
 // Working offline: a case opened once reopens with no network (the app from the service
-// worker's cache, its images from Cache Storage), the draft comes back, more painting and a
-// submit wait in the outbox, and the archive gets the result once the network is back.
+// worker's cache, its images from Cache Storage), the draft comes back, two submits made offline
+// wait in the outbox across a reload, and the archive gets exactly those two results once the
+// network is back, the latest equal to the labelmap on screen.
 import { expect, test, type Page } from '@playwright/test';
 import { fixtures, viewerUrl } from './support/fixtures.ts';
 import { nameReader, segInstancesOnServer } from './support/reader.ts';
 import { labelHash, labelIndices, stroke, viewBox } from './support/contouring.ts';
 import { waitForVolumeLoaded } from './support/viewerPage.ts';
+import { decodeOnOpenCt, fetchInstance, indicesOf, outboxSops } from './support/serverSeg.ts';
 
 const fx = fixtures();
 test.use({ serviceWorkers: 'allow' });
@@ -36,21 +38,33 @@ test('a case opened once reopens and is edited with the network cut, and its res
   await expect(page.getByTestId('save-status')).toHaveAttribute('data-state', 'saved');
   const painted = await labelHash(page);
 
+  // Offline: submit, reload (the app and the case still open), paint more, submit again.
   await context.setOffline(true);
+  await page.getByTestId('submit-read').click();
+  await expect(page.getByTestId('submit-message')).toContainText('Queued for the server');
   await page.reload();
   await waitForVolumeLoaded(page);
   await expect(page.locator('[data-tool="brush"]')).toBeVisible();
   await expect(page.getByTestId('save-status')).toContainText('Your draft was restored');
   expect(await labelHash(page)).toBe(painted);
+  await expect(page.getByTestId('sync-status')).toContainText('1 waiting');
 
   await stroke(page, at(0.26, 0.55), at(0.36, 0.55));
   await page.getByTestId('submit-read').click();
   await expect(page.getByTestId('submit-message')).toContainText('Queued for the server');
   await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'offline');
+  await expect(page.getByTestId('sync-status')).toContainText('2 waiting');
+  const queued = await outboxSops(page);
+  expect(queued).toHaveLength(2);
   const final = await labelIndices(page, 1);
+  expect(final.length).toBeGreaterThan(0);
 
+  // Online again: exactly the two submitted instances, each once; the latest is the screen.
   await context.setOffline(false);
   await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'synced', { timeout: 60_000 });
-  expect(await segInstancesOnServer(fx.covid.studyUid, reader)).toHaveLength(1);
-  expect(final.length).toBeGreaterThan(0);
+  const stored = await segInstancesOnServer(fx.covid.studyUid, reader);
+  expect(stored.map((s) => s.sop).sort()).toEqual([...queued].sort());
+  const latest = stored.find((s) => s.sop === queued[1])!;
+  const decoded = await decodeOnOpenCt(page, await fetchInstance(fx.covid.studyUid, latest.series, latest.sop));
+  expect(indicesOf(decoded.labels, 1)).toEqual(final);
 });

@@ -9,18 +9,10 @@ import { join } from 'node:path';
 import { fixtures } from './support/fixtures.ts';
 import { nameReader, segInstancesOnServer } from './support/reader.ts';
 import { labelIndices, openForContouring, stroke, viewBox } from './support/contouring.ts';
-import { firstPart } from '../src/dicomweb/multipart.ts';
-import { decodeSeg } from '../src/seg/segDecoder.ts';
-import type { SegDecodeTarget } from '../src/seg/segModel.ts';
+import { decodeOnOpenCt, fetchInstance, indicesOf } from './support/serverSeg.ts';
 
 const fx = fixtures();
 const base = process.env.CTAW_BASE_URL ?? 'http://127.0.0.1:5181';
-
-async function fetchInstance(studyUid: string, seriesUid: string, sop: string): Promise<Uint8Array> {
-  const r = await fetch(`${base}/dicom-web/studies/${studyUid}/series/${seriesUid}/instances/${sop}`, { headers: { Accept: 'multipart/related; type="application/dicom"' } });
-  expect(r.status).toBe(200);
-  return firstPart(new Uint8Array(await r.arrayBuffer()), r.headers.get('content-type') ?? '').body;
-}
 
 test('a read submitted offline (network cut in the browser) reaches the archive once when the network is back, as a SEG dciodvfy accepts that decodes to the labelmap', async ({ page, context }) => {
   const reader = `Offline Reader ${Date.now()}`;
@@ -56,16 +48,11 @@ test('a read submitted offline (network cut in the browser) reaches the archive 
   }
   expect(report.split('\n').filter((l) => /^Error/.test(l)), report).toEqual([]);
 
-  const target: SegDecodeTarget = await page.evaluate(() => {
-    const src = (window.__ctawViewer as unknown as { segSource(): { grid: unknown; slices: unknown; seriesInstanceUid: string; frameOfReferenceUid: string } }).segSource();
-    return { grid: src.grid, slices: src.slices, seriesInstanceUid: src.seriesInstanceUid, frameOfReferenceUid: src.frameOfReferenceUid } as never;
-  });
-  const decoded = decodeSeg(bytes, target);
+  const decoded = await decodeOnOpenCt(page, bytes);
   expect(decoded.segments.map((s) => s.label)).toEqual(['Ground-glass opacity', 'Consolidation', 'Other lesion']);
   for (const value of [1, 2]) {
     const onScreen = await labelIndices(page, value);
-    const fromServer: number[] = [];
-    decoded.labels.forEach((v, n) => { if (v === value) fromServer.push(n); });
+    const fromServer = indicesOf(decoded.labels, value);
     expect(fromServer.length, `segment ${value}`).toBe(onScreen.length);
     expect(fromServer).toEqual(onScreen);
   }

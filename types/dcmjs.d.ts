@@ -13,6 +13,8 @@ declare module 'dcmjs' {
         denaturalizeDataset: (dataset: Record<string, unknown>) => DenaturalizedDict;
       };
       DicomDict: new (meta: Record<string, unknown>) => DicomDict;
+      /** a naturalized dataset (with _meta) written as a Part 10 file */
+      datasetToBuffer: (dataset: Record<string, unknown>) => ArrayBuffer | { buffer: ArrayBuffer };
     };
     /** loglevel logger: dcmjs reports odd VRs and the like through it */
     log: { setLevel: (level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent') => void };
