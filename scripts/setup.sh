@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what the project needs on a fresh clone: Debian packages (Orthanc + DICOMweb,
-# Chromium for the e2e tests, dcmtk/dicom3tools for the DICOM checks) and npm dependencies.
+# Chromium for the e2e tests, dcmtk/dicom3tools for the DICOM checks, PostgreSQL for the database
+# tests) and npm dependencies.
 # Idempotent: does nothing when everything is present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(orthanc orthanc-dicomweb chromium dcmtk dicom3tools curl)
+APT_PACKAGES=(orthanc orthanc-dicomweb chromium dcmtk dicom3tools curl postgresql)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

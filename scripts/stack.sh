@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts/stops the server stack (Orthanc + the gateway serving dist/) for start, test and bench.
 #   source scripts/stack.sh; stack_up NAME ORTHANC_PORT APP_PORT; ...; stack_down
-# NAME picks the storage folder .data/NAME-orthanc, so test and bench never touch start's data.
+# NAME picks the storage folders .data/NAME-orthanc and .data/NAME-pglite (the gateway's embedded
+# database, unless CTAW_DATABASE_URL is set), so test and bench never touch start's data.
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 STACK_ORTHANC_DIR=""
 STACK_SERVER_PID=""
@@ -19,7 +20,8 @@ stack_server() {
   local app_port="$1"
   CTAW_PORT="$app_port" CTAW_LOG="${CTAW_LOG:-0}" "$ROOT/node_modules/.bin/tsx" "$ROOT/server/main.ts" &
   STACK_SERVER_PID=$!
-  for _ in $(seq 1 100); do
+  # Up to 60 s: the first start in a new folder creates the embedded database (~15 s on 2 cores).
+  for _ in $(seq 1 300); do
     if curl -fsS "http://127.0.0.1:$app_port/api/health" >/dev/null 2>&1; then return 0; fi
     kill -0 "$STACK_SERVER_PID" 2>/dev/null || { echo "[stack] server exited" >&2; return 1; }
     sleep 0.2

@@ -1,7 +1,8 @@
 // Server settings from the environment, with the defaults `npm start` uses.
 import { resolve } from 'node:path';
+import type { IdentitySettings } from './identity/attachIdentity.ts';
 
-export interface ServerConfig {
+export interface ServerConfig extends IdentitySettings {
   host: string;
   port: number;
   /** Orthanc's HTTP root on loopback, e.g. http://127.0.0.1:18642 */
@@ -10,6 +11,8 @@ export interface ServerConfig {
   distDir: string | null;
   /** per-request time-out towards Orthanc */
   upstreamTimeoutMs: number;
+  /** honour X-Forwarded-Proto/-For from a reverse proxy: Fastify's trustProxy (true, or the proxy's addresses/CIDRs) */
+  trustProxy?: boolean | string;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -19,5 +22,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     orthancUrl: (env.CTAW_ORTHANC_URL ?? 'http://127.0.0.1:18642').replace(/\/+$/, ''),
     distDir: env.CTAW_DIST === '' ? null : resolve(env.CTAW_DIST ?? resolve(import.meta.dirname, '../dist')),
     upstreamTimeoutMs: Number(env.CTAW_UPSTREAM_TIMEOUT_MS ?? 60_000),
+    // Accounts, sessions, audit log: a PostgreSQL server, else the embedded PGlite (one process at a time).
+    database: { url: env.CTAW_DATABASE_URL || null, pgliteDir: resolve(env.CTAW_PGLITE_DIR || resolve(import.meta.dirname, '../.data/main-pglite')) },
+    trustProxy: !env.CTAW_TRUST_PROXY || env.CTAW_TRUST_PROXY === 'false' ? false : env.CTAW_TRUST_PROXY === 'true' || env.CTAW_TRUST_PROXY,
+    sessionIdleMinutes: Number(env.CTAW_SESSION_IDLE_MINUTES ?? 120),
+    sessionMaxHours: Number(env.CTAW_SESSION_MAX_HOURS ?? 12),
+    bootstrapAdmin: { password: env.CTAW_ADMIN_PASSWORD || null },
   };
 }
