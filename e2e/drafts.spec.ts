@@ -62,3 +62,42 @@ test('a tab closed right after painting loses nothing older than half a second',
   expect(safe.every((n) => back.has(n))).toBe(true);
   expect([hashSafe, hashAll]).toContain(await labelHash(again));
 });
+
+test('when the browser refuses a write (QuotaExceededError injected into IndexedDB), the reader is told, the earlier save is kept, and the stroke is saved once there is room', async ({ page }) => {
+  test.setTimeout(180_000);
+  // The fault: while the flag is set, IndexedDB refuses every write as a full quota does.
+  await page.addInitScript(() => {
+    const w = window as unknown as { __refuseWrites?: boolean };
+    for (const method of ['put', 'add'] as const) {
+      const original = IDBObjectStore.prototype[method];
+      IDBObjectStore.prototype[method] = function (this: IDBObjectStore, ...args: [unknown, IDBValidKey?]) {
+        if (w.__refuseWrites) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+        return original.apply(this, args);
+      };
+    }
+  });
+  await nameReader(page, `Quota Reader ${Date.now()}`);
+  await openForContouring(page, fx.covid);
+  await page.keyboard.press('b');
+  await stroke(page, await axial(page, 0.26, 0.45), await axial(page, 0.36, 0.5));
+  const firstVersion = await savedVersion(page);
+
+  await page.evaluate(() => ((window as unknown as { __refuseWrites: boolean }).__refuseWrites = true));
+  await stroke(page, await axial(page, 0.26, 0.6), await axial(page, 0.4, 0.62));
+  const status = page.getByTestId('save-status');
+  await expect(status).toHaveAttribute('data-state', 'error');
+  await expect(status).toHaveAttribute('role', 'alert');
+  await expect(status).toContainText('storage quota full');
+  await expect(status).toContainText('earlier saves are kept');
+  expect(Number(await status.getAttribute('data-version'))).toBe(firstVersion);
+  const painted = await labelHash(page);
+
+  // Room again: the pending slices are retried without another stroke, and survive a reload.
+  await page.evaluate(() => ((window as unknown as { __refuseWrites: boolean }).__refuseWrites = false));
+  await expect(status).toHaveAttribute('data-state', 'saved', { timeout: 20_000 });
+  expect(Number(await status.getAttribute('data-version'))).toBeGreaterThan(firstVersion);
+  await page.reload();
+  await expect(page.locator('[data-tool="brush"]')).toBeVisible({ timeout: 90_000 });
+  await expect(status).toContainText('Your draft was restored');
+  expect(await labelHash(page)).toBe(painted);
+});

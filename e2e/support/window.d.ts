@@ -14,5 +14,5 @@ interface CtawViewerHooks {
 }
 interface Window {
   __ctawViewer?: CtawViewerHooks;
-  __ctawContouringStore?: { getState(): { set(patch: Record<string, unknown>): void } };
+  __ctawContouringStore?: { getState(): { set(patch: Record<string, unknown>): void; segments: Array<{ value: number; label: string }> } };
 }

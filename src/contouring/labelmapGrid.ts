@@ -75,3 +75,14 @@ export function forEachRowHolding(data: Uint8Array, dims: Dims, value: number, v
     from = row + nx;
   }
 }
+
+/** Whether any voxel is labelled; reads four voxels at a time where the buffer allows. */
+export function labelmapHasVoxels(labels: Uint8Array): boolean {
+  const head = labels.byteOffset % 4 === 0 ? 0 : Math.min(labels.length, 4 - (labels.byteOffset % 4));
+  for (let n = 0; n < head; n++) if (labels[n] !== 0) return true;
+  if (head === labels.length) return false;
+  const words = new Uint32Array(labels.buffer, labels.byteOffset + head, Math.floor((labels.length - head) / 4));
+  for (let n = 0; n < words.length; n++) if (words[n] !== 0) return true;
+  for (let n = head + words.length * 4; n < labels.length; n++) if (labels[n] !== 0) return true;
+  return false;
+}

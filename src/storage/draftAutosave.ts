@@ -6,6 +6,8 @@ import type { Segment } from '../stores/contouringStore.ts';
 import type { DraftStore } from './draftStore.ts';
 
 export const AUTOSAVE_DELAY_MS = 300;
+/** After a refused write (quota, a closing database), the pending slices are tried again this often. */
+export const RETRY_AFTER_ERROR_MS = 5000;
 
 export interface DraftSource {
   labels: Uint8Array;
@@ -78,6 +80,12 @@ export class DraftAutosave {
         for (const k of slices) this.dirty.add(k);
         this.segmentsDirty = true;
         this.status.set({ state: 'error', error: quotaMessage(err) });
+        if (!this.timer && !this.destroyed) {
+          this.timer = setTimeout(() => {
+            this.timer = null;
+            void this.flush();
+          }, RETRY_AFTER_ERROR_MS);
+        }
       })
       .finally(() => {
         this.running = null;
@@ -88,7 +96,10 @@ export class DraftAutosave {
   /** Duration of the last save (benchmark). */
   lastSaveMs = 0;
 
+  private destroyed = false;
+
   destroy(): void {
+    this.destroyed = true;
     document.removeEventListener('visibilitychange', this.onHide);
     window.removeEventListener('pagehide', this.onPageHide);
     void this.flush();

@@ -7,13 +7,16 @@ export interface SaveStatusState {
   version: number;
   error: string | null;
   restoredMessage: string | null;
-  /** A differing result on the server waits for the reader's choice. */
-  serverChoice: string | null;
+  /**
+   * A segmentation that would replace the reader's work (their result on the server, a SEG file)
+   * waits for the reader's choice: nothing is replaced silently.
+   */
+  choice: { message: string; takeLabel: string; keepLabel: string } | null;
   set: (patch: Partial<SaveStatusState>) => void;
   reset: () => void;
 }
 
-const initial = { state: 'idle' as const, savedAt: null, version: 0, error: null, restoredMessage: null, serverChoice: null };
+const initial = { state: 'idle' as const, savedAt: null, version: 0, error: null, restoredMessage: null, choice: null };
 
 export const useSaveStatusStore = create<SaveStatusState>((set) => ({
   ...initial,

@@ -138,8 +138,9 @@ export function ViewerPage({ studyUid, seriesUid }: { studyUid: string; seriesUi
         session={() => viewerRef.current?.contouring ?? null}
         results={{
           submit: () => viewerRef.current?.submit() ?? Promise.reject(new Error('the viewer is closed')),
-          takeServer: () => void viewerRef.current?.takeServerResult(),
-          keepLocal: () => viewerRef.current?.keepLocalDraft(),
+          takeReplacement: () => void viewerRef.current?.takeReplacement(),
+          keepCurrent: () => viewerRef.current?.keepCurrent(),
+          importSegFile: (file: File) => viewerRef.current?.importSegFile(file) ?? Promise.reject(new Error('the viewer is closed')),
         }}
       />}
       </div>

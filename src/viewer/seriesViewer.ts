@@ -16,12 +16,13 @@ import { readoutAt } from './voxelReadout.ts';
 import { buildVolumeGrid, type VolumeGrid } from './volumeGrid.ts';
 import { FrameStreamer } from './frameStreamer.ts';
 import type { PixelFormat } from './storedToHu.ts';
-import type { SegSource } from '../seg/segModel.ts';
+import type { DecodedSeg, SegSource } from '../seg/segModel.ts';
 import { submitRead } from '../sync/submitRead.ts';
 import { latestServerResult } from '../sync/serverResults.ts';
 import { segWorker } from '../seg/segWorkerClient.ts';
 import { appSync } from '../sync/appSync.ts';
 import { ContouringSession } from '../contouring/contouringSession.ts';
+import { labelmapHasVoxels } from '../contouring/labelmapGrid.ts';
 import { loadStudyConfig, type StudyConfig } from '../contouring/segmentConfig.ts';
 import { useContouringStore } from '../stores/contouringStore.ts';
 import { useProfileStore } from '../stores/profileStore.ts';
@@ -325,37 +326,71 @@ export class SeriesViewer {
     // Both exist: if the server's is not one this device sent, the reader chooses; never silently.
     const mine = await localDb().outbox.where('[caseKey+user]').equals([key, user]).filter((o) => o.sopInstanceUid === server.sopInstanceUid).count();
     if (mine > 0 || this.destroyed) return;
-    this.pendingServerResult = server;
-    useSaveStatusStore.getState().set({ serverChoice: `The server has a segmentation you submitted elsewhere (instance ${server.instanceNumber}) that differs from your work on this device.` });
+    this.offerReplacement(
+      { message: `The server has a segmentation you submitted elsewhere (instance ${server.instanceNumber}) that differs from your work on this device. Which do you keep?`, takeLabel: "Load the server's version", keepLabel: "Keep this device's draft" },
+      () => this.loadServerResult(session, server.bytes, server.instanceNumber),
+    );
   }
 
-  private pendingServerResult: { bytes: Uint8Array; instanceNumber: number } | null = null;
+  private pendingReplacement: (() => Promise<void>) | null = null;
+
+  /** Asks the reader before anything replaces their labelmap. */
+  private offerReplacement(choice: { message: string; takeLabel: string; keepLabel: string }, take: () => Promise<void>): void {
+    this.pendingReplacement = take;
+    useSaveStatusStore.getState().set({ choice });
+  }
 
   /** Replaces the labelmap with a SEG from the server (the reader's choice, or no local draft). */
   private async loadServerResult(session: ContouringSession, bytes: Uint8Array, instanceNumber: number): Promise<void> {
-    const source = this.segSource();
-    if (!source) return;
     const status = useSaveStatusStore.getState();
     try {
-      const decoded = await segWorker().decode(bytes, { grid: source.grid, slices: source.slices, seriesInstanceUid: source.seriesInstanceUid, frameOfReferenceUid: source.frameOfReferenceUid }, { copy: true });
+      const decoded = await this.decodeOnThisCt(bytes);
       session.replaceLabelmap(decoded.labels, decoded.segments.map((s) => ({ ...s, visible: true, locked: false })));
-      status.set({ restoredMessage: `Your submitted segmentation was loaded from the server (instance ${instanceNumber}).`, serverChoice: null });
+      status.set({ restoredMessage: `Your submitted segmentation was loaded from the server (instance ${instanceNumber}).`, choice: null });
     } catch (err) {
       status.set({ state: 'error', error: `Your segmentation on the server could not be loaded: ${err instanceof Error ? err.message : String(err)}` });
     }
   }
 
-  /** The reader chose the server's version over the local draft. */
-  async takeServerResult(): Promise<void> {
-    const server = this.pendingServerResult;
-    if (!server || !this.contouring) return;
-    this.pendingServerResult = null;
-    await this.loadServerResult(this.contouring, server.bytes, server.instanceNumber);
+  private decodeOnThisCt(bytes: Uint8Array): Promise<DecodedSeg> {
+    const source = this.segSource();
+    if (!source) return Promise.reject(new Error('the CT is not loaded yet'));
+    return segWorker().decode(bytes, { grid: source.grid, slices: source.slices, seriesInstanceUid: source.seriesInstanceUid, frameOfReferenceUid: source.frameOfReferenceUid }, { copy: true });
   }
 
-  keepLocalDraft(): void {
-    this.pendingServerResult = null;
-    useSaveStatusStore.getState().set({ serverChoice: null });
+  /**
+   * A DICOM-SEG file from elsewhere onto this CT. It starts the labelmap when nothing is painted;
+   * over painted work the reader is asked first. Resolves to what to tell the reader.
+   */
+  async importSegFile(file: File): Promise<string> {
+    const session = this.contouring;
+    if (!session) throw new Error('the contouring tools are not ready yet');
+    const decoded = await this.decodeOnThisCt(new Uint8Array(await file.arrayBuffer()));
+    const voxels = decoded.labels.reduce((n, v) => n + (v !== 0 ? 1 : 0), 0);
+    const names = decoded.segments.map((s) => s.label).join(', ');
+    const summary = `${file.name}: ${decoded.segments.length} segment${decoded.segments.length === 1 ? '' : 's'} (${names}), ${voxels.toLocaleString('en-US')} voxels on ${decoded.frames} frames${decoded.warnings.length ? `. Note: ${decoded.warnings.join(' ')}` : ''}`;
+    const take = async () => {
+      session.replaceLabelmap(decoded.labels, decoded.segments.map((s) => ({ ...s, visible: true, locked: false })));
+      useSaveStatusStore.getState().set({ restoredMessage: `Loaded ${file.name}.`, choice: null });
+    };
+    if (!labelmapHasVoxels(session.editor.labelmap.data)) {
+      await take();
+      return `Loaded ${summary}`;
+    }
+    this.offerReplacement({ message: `Replace your segmentation with ${summary}?`, takeLabel: `Replace with ${file.name}`, keepLabel: 'Keep mine' }, take);
+    return `Read ${summary}. Your segmentation stays until you choose to replace it.`;
+  }
+
+  /** The reader chose what was offered over their current labelmap. */
+  async takeReplacement(): Promise<void> {
+    const take = this.pendingReplacement;
+    this.pendingReplacement = null;
+    if (take) await take();
+  }
+
+  keepCurrent(): void {
+    this.pendingReplacement = null;
+    useSaveStatusStore.getState().set({ choice: null });
   }
 
   /** Time to restore the draft on open (benchmark). */

@@ -10,6 +10,7 @@ import { clampRadius, MAX_RADIUS_MM, MIN_RADIUS_MM } from '../shortcuts.ts';
 import { HistogramPlot } from './HistogramPlot.tsx';
 import { SaveStatus } from './SaveStatus.tsx';
 import { SubmitBar } from './SubmitBar.tsx';
+import { SegImport } from './SegImport.tsx';
 
 const TOOLS: Array<{ tool: PaintTool; key: string }> = [
   { tool: 'none', key: 'Esc' },
@@ -39,8 +40,11 @@ function fmt(x: number | null, digits: number): string {
 
 export interface ResultActions {
   submit: () => Promise<string>;
-  takeServer: () => void;
-  keepLocal: () => void;
+  /** the reader takes the segmentation offered to replace theirs */
+  takeReplacement: () => void;
+  keepCurrent: () => void;
+  /** reads a DICOM-SEG file onto the open CT; resolves to a message for the reader */
+  importSegFile: (file: File) => Promise<string>;
 }
 
 export function ContouringPanel({ session, results }: { session: () => ContouringSession | null; results: ResultActions }) {
@@ -70,7 +74,8 @@ export function ContouringPanel({ session, results }: { session: () => Contourin
 
   return (
     <aside className="contour-panel" data-testid="contour-panel" aria-label="Segment editor">
-      <SaveStatus onTakeServer={results.takeServer} onKeepLocal={results.keepLocal} />
+      <SaveStatus onTake={results.takeReplacement} onKeep={results.keepCurrent} />
+      <SegImport importFile={results.importSegFile} />
       <SubmitBar submit={results.submit} />
       <section className="tool-grid" role="toolbar" aria-label="Contouring tools">
         {TOOLS.map(({ tool, key }) => (

@@ -3,8 +3,8 @@ import { useShallow } from 'zustand/react/shallow';
 import { useSaveStatusStore } from '../../stores/saveStatusStore.ts';
 import { useProfileStore } from '../../stores/profileStore.ts';
 
-export function SaveStatus({ onTakeServer, onKeepLocal }: { onTakeServer: () => void; onKeepLocal: () => void }) {
-  const s = useSaveStatusStore(useShallow((st) => ({ state: st.state, savedAt: st.savedAt, version: st.version, error: st.error, restored: st.restoredMessage, choice: st.serverChoice })));
+export function SaveStatus({ onTake, onKeep }: { onTake: () => void; onKeep: () => void }) {
+  const s = useSaveStatusStore(useShallow((st) => ({ state: st.state, savedAt: st.savedAt, version: st.version, error: st.error, restored: st.restoredMessage, choice: st.choice })));
   const reader = useProfileStore((p) => p.reader);
   const text =
     s.state === 'saving' ? 'Saving on this device…'
@@ -18,8 +18,8 @@ export function SaveStatus({ onTakeServer, onKeepLocal }: { onTakeServer: () => 
       {s.restored && <div className="muted" data-testid="restored-message">{s.restored}</div>}
       {s.choice && (
         <div className="server-choice" role="alert" data-testid="server-choice">
-          <p>{s.choice} Which do you keep?</p>
-          <button onClick={onTakeServer}>Load the server's version</button> <button onClick={onKeepLocal}>Keep this device's draft</button>
+          <p>{s.choice.message}</p>
+          <button onClick={onTake}>{s.choice.takeLabel}</button> <button onClick={onKeep}>{s.choice.keepLabel}</button>
         </div>
       )}
     </section>
