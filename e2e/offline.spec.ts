@@ -6,7 +6,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { fixtures, viewerUrl } from './support/fixtures.ts';
 import { nameReader, segInstancesOnServer } from './support/reader.ts';
 import { labelHash, labelIndices, stroke, viewBox } from './support/contouring.ts';
-import { waitForVolumeLoaded } from './support/viewerPage.ts';
+import { canvasStats, waitForVolumeLoaded } from './support/viewerPage.ts';
 import { decodeOnOpenCt, fetchInstance, indicesOf, outboxSops } from './support/serverSeg.ts';
 
 const fx = fixtures();
@@ -67,4 +67,33 @@ test('a case opened once reopens and is edited with the network cut, and its res
   const latest = stored.find((s) => s.sop === queued[1])!;
   const decoded = await decodeOnOpenCt(page, await fetchInstance(fx.covid.studyUid, latest.series, latest.sop));
   expect(indicesOf(decoded.labels, 1)).toEqual(final);
+});
+
+test('a series kept offline from the study browser opens with the network cut although it was never opened before', async ({ page, context }) => {
+  test.setTimeout(180_000);
+  await nameReader(page, `Travelling Reader ${Date.now()}`);
+  await page.waitForFunction(() => navigator.serviceWorker.ready.then(() => true));
+  await page.reload();
+  await expect.poll(() => page.evaluate(() => Boolean(navigator.serviceWorker.controller))).toBe(true);
+
+  const series = fx.hostile;
+  await page.locator(`tr[data-study-uid="${series.studyUid}"]`).click();
+  const row = page.locator(`tr[data-series-uid="${series.seriesUid}"]`);
+  await row.getByRole('button', { name: 'Keep offline' }).click();
+  const state = row.getByTestId('offline-state');
+  await expect(state).toHaveAttribute('data-state', 'kept', { timeout: 60_000 });
+  await expect(state).toContainText(`Available offline (${series.files.length} images`);
+
+  await context.setOffline(true);
+  await page.goto(viewerUrl(series));
+  await waitForVolumeLoaded(page);
+  await expect(page.getByTestId('load-count')).toContainText(`${series.files.length} / ${series.files.length}`);
+  // The phantom's anatomy on screen, not an empty viewport.
+  expect((await canvasStats(page, 'axial')).sd).toBeGreaterThan(10);
+
+  // Kept across a reload of the study browser (the record is in IndexedDB).
+  await context.setOffline(false);
+  await page.goto('/');
+  await page.locator(`tr[data-study-uid="${series.studyUid}"]`).click();
+  await expect(page.locator(`tr[data-series-uid="${series.seriesUid}"]`).getByTestId('offline-state')).toHaveAttribute('data-state', 'kept');
 });

@@ -6,6 +6,7 @@ import { useStudyBrowserStore } from '../stores/studyBrowserStore.ts';
 import { useRouteStore } from '../stores/routeStore.ts';
 import { viewerPath } from './routes.ts';
 import type { SeriesSummary } from '../dicomweb/qido.ts';
+import { useOfflineStore } from '../stores/offlineStore.ts';
 
 function SeriesRows({ studyUid }: { studyUid: string }) {
   const entry = useStudyBrowserStore((s) => s.series[studyUid]);
@@ -32,10 +33,35 @@ function SeriesRows({ studyUid }: { studyUid: string }) {
           </td>
           <td>{s.modality}</td>
           <td className="num">{s.instanceCount ?? '?'} images</td>
-          <td />
+          <td>{s.modality === 'CT' && <KeepOffline studyUid={s.studyInstanceUid} seriesUid={s.seriesInstanceUid} />}</td>
         </tr>
       ))}
     </>
+  );
+}
+
+const MB = 1024 * 1024;
+
+/** "Keep offline" for one series, its download progress, or that it is kept. */
+function KeepOffline({ studyUid, seriesUid }: { studyUid: string; seriesUid: string }) {
+  const entry = useOfflineStore((s) => s.series[seriesUid]);
+  const keep = useOfflineStore((s) => s.keep);
+  if (entry?.state === 'kept') {
+    return <span className="offline-kept" data-testid="offline-state" data-state="kept">Available offline ({entry.total} images, {Math.round(entry.bytes / MB)} MB)</span>;
+  }
+  if (entry?.state === 'saving') {
+    return (
+      <span data-testid="offline-state" data-state="saving" role="status">
+        Keeping offline… {entry.done}/{entry.total || '?'} images, {Math.round(entry.bytes / MB)} MB
+        <progress max={entry.total || 1} value={entry.done} />
+      </span>
+    );
+  }
+  return (
+    <span>
+      <button onClick={() => void keep(studyUid, seriesUid)} title="Download this series so it opens without a network">Keep offline</button>
+      {entry?.state === 'failed' && <span className="error-text" data-testid="offline-state" data-state="failed" role="alert"> {entry.error}</span>}
+    </span>
   );
 }
 
@@ -44,6 +70,9 @@ export function StudyBrowser() {
   useEffect(() => {
     if (status === 'idle') void loadStudies();
   }, [status, loadStudies]);
+  useEffect(() => {
+    void useOfflineStore.getState().loadKept();
+  }, []);
 
   return (
     <main className="study-browser">

@@ -7,8 +7,8 @@ import { firstPart, transferSyntaxOf } from './multipart.ts';
 
 export const EXPLICIT_LITTLE = '1.2.840.10008.1.2.1';
 export const IMPLICIT_LITTLE = '1.2.840.10008.1.2';
-const ACCEPT_RAW = `multipart/related; type="application/octet-stream"; transfer-syntax=${EXPLICIT_LITTLE}`;
-const ACCEPT_ANY = 'multipart/related; type="application/octet-stream"; transfer-syntax=*';
+export const ACCEPT_RAW = `multipart/related; type="application/octet-stream"; transfer-syntax=${EXPLICIT_LITTLE}`;
+export const ACCEPT_ANY = 'multipart/related; type="application/octet-stream"; transfer-syntax=*';
 
 export interface FetchedFrame {
   bytes: Uint8Array;

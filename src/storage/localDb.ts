@@ -65,6 +65,15 @@ export interface SyncLogRecord {
   event: string;
 }
 
+/** A series the reader asked to keep on this device (its frames are in Cache Storage). */
+export interface OfflineSeriesRecord {
+  studyUid: string;
+  seriesUid: string;
+  frames: number;
+  bytes: number;
+  savedAt: number;
+}
+
 export class LocalDb extends Dexie {
   drafts!: Table<DraftRecord, [string, string]>;
   draftSlices!: Table<DraftSliceRecord, [string, string, number]>;
@@ -72,10 +81,12 @@ export class LocalDb extends Dexie {
   formAnswers!: Table<FormAnswerRecord, [string, string, string]>;
   outbox!: EntityTable<OutboxRecord, 'id'>;
   syncLog!: EntityTable<SyncLogRecord, 'id'>;
+  offlineSeries!: Table<OfflineSeriesRecord, [string, string]>;
 
   constructor(name = 'ctaw') {
     super(name);
-    // Version 1. A later schema adds a version(2) with an upgrade() that migrates the rows.
+    // Each version lists only what changes; Dexie upgrades an older database step by step on open,
+    // running a version's upgrade() where rows must be rewritten.
     this.version(1).stores({
       drafts: '[caseKey+user], updatedAt',
       draftSlices: '[caseKey+user+k], [caseKey+user]',
@@ -83,6 +94,10 @@ export class LocalDb extends Dexie {
       formAnswers: '[caseKey+user+itemId], [caseKey+user]',
       outbox: '++id, [caseKey+user], state, createdAt',
       syncLog: '++id, at, [caseKey+user]',
+    });
+    // Version 2: series kept for offline use. New table, no rows to rewrite.
+    this.version(2).stores({
+      offlineSeries: '[studyUid+seriesUid], savedAt',
     });
   }
 }
