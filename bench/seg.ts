@@ -110,16 +110,21 @@ async function browserFigures(appBase: string, orthancUrl: string): Promise<void
     const restore = await page.evaluate(() => (window as unknown as { __ctawViewer: { draftRestoreMs: number } }).__ctawViewer.draftRestoreMs);
     emit('draft_restore_ms', restore, 'ms', ds.name, { slices: 'the 5 strokes above' });
 
+    // A read is submitted with its form: answer the required items once (they are kept).
+    await page.locator('.side-tabs [data-panel="form"]').click();
+    await page.locator('input[name="covid_pattern"][value="typical"]').check();
+    await page.locator('input[name="pneumonia_extent"][value="under10"]').check();
     await context.setOffline(true);
     for (let n = 0; n < 50; n++) {
       await page.getByTestId('submit-read').click();
       await page.getByTestId('submit-read').and(page.locator(':enabled')).waitFor();
     }
-    await page.getByTestId('sync-status').and(page.locator('[data-waiting="50"]')).waitFor({ timeout: 60_000 });
+    // Each read is a SEG and its form's SR: 100 uploads.
+    await page.getByTestId('sync-status').and(page.locator('[data-waiting="100"]')).waitFor({ timeout: 60_000 });
     const t0 = Date.now();
     await context.setOffline(false);
     await page.getByTestId('sync-status').and(page.locator('[data-state="synced"]')).waitFor({ timeout: 300_000 });
-    emit('outbox_drain_ms', Date.now() - t0, 'ms', ds.name, { results: 50 });
+    emit('outbox_drain_ms', Date.now() - t0, 'ms', ds.name, { results: 50, uploads: 100, what: 'each result a SEG and its read form SR' });
   } finally {
     await browser.close();
   }

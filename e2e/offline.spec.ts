@@ -3,6 +3,7 @@
 // wait in the outbox across a reload, and the archive gets exactly those two results once the
 // network is back, the latest equal to the labelmap on screen.
 import { expect, test, type Page } from '@playwright/test';
+import { answerRequiredItems } from './support/readForm.ts';
 import { fixtures, viewerUrl } from './support/fixtures.ts';
 import { nameReader, segInstancesOnServer } from './support/reader.ts';
 import { labelHash, labelIndices, stroke, viewBox } from './support/contouring.ts';
@@ -39,6 +40,7 @@ test('a case opened once reopens and is edited with the network cut, and its res
   const painted = await labelHash(page);
 
   // Offline: submit, reload (the app and the case still open), paint more, submit again.
+  await answerRequiredItems(page);
   await context.setOffline(true);
   await page.getByTestId('submit-read').click();
   await expect(page.getByTestId('submit-message')).toContainText('Queued for the server');
@@ -47,14 +49,15 @@ test('a case opened once reopens and is edited with the network cut, and its res
   await expect(page.locator('[data-tool="brush"]')).toBeVisible();
   await expect(page.getByTestId('save-status')).toContainText('Your draft was restored');
   expect(await labelHash(page)).toBe(painted);
-  await expect(page.getByTestId('sync-status')).toContainText('1 waiting');
+  // Each read is its SEG and its form's SR.
+  await expect(page.getByTestId('sync-status')).toContainText('2 waiting');
 
   await stroke(page, at(0.26, 0.55), at(0.36, 0.55));
   await page.getByTestId('submit-read').click();
   await expect(page.getByTestId('submit-message')).toContainText('Queued for the server');
   await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'offline');
-  await expect(page.getByTestId('sync-status')).toContainText('2 waiting');
-  const queued = await outboxSops(page);
+  await expect(page.getByTestId('sync-status')).toContainText('4 waiting');
+  const queued = await outboxSops(page, 'seg');
   expect(queued).toHaveLength(2);
   const final = await labelIndices(page, 1);
   expect(final.length).toBeGreaterThan(0);

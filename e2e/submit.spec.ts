@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { answerRequiredItems } from './support/readForm.ts';
 import { fixtures } from './support/fixtures.ts';
 import { nameReader, segInstancesOnServer } from './support/reader.ts';
 import { labelIndices, openForContouring, stroke, viewBox } from './support/contouring.ts';
@@ -24,12 +25,14 @@ test('a read submitted offline (network cut in the browser) reaches the archive 
   await stroke(page, at(0.26, 0.45), at(0.36, 0.5));
   await page.keyboard.press('Alt+2');
   await stroke(page, at(0.6, 0.5), at(0.7, 0.55));
+  await answerRequiredItems(page);
 
   await context.setOffline(true);
   await page.getByTestId('submit-read').click();
   await expect(page.getByTestId('submit-message')).toContainText('Queued for the server');
   await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'offline');
-  await expect(page.getByTestId('sync-status')).toContainText('1 waiting');
+  // The SEG and the read form's SR, one read.
+  await expect(page.getByTestId('sync-status')).toContainText('2 waiting');
   expect(await segInstancesOnServer(fx.covid.studyUid, reader)).toEqual([]);
 
   await context.setOffline(false);
@@ -69,6 +72,7 @@ test('a reader who submitted on one machine finds the result on another (a fresh
   await page.keyboard.press('Alt+3');
   await stroke(page, { x: box.x + box.width * 0.6, y: box.y + box.height * 0.5 }, { x: box.x + box.width * 0.7, y: box.y + box.height * 0.5 });
   const hash = await page.evaluate(() => window.__ctawViewer!.labelHash());
+  await answerRequiredItems(page);
   await page.getByTestId('submit-read').click();
   await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'synced', { timeout: 60_000 });
 

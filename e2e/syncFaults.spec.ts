@@ -2,10 +2,12 @@
 // gateway (e2e/support/faultProxy.ts): error answers, an upload that hangs, an upload cut off in
 // the middle, an answer lost after the archive stored the result, and Orthanc stopped and started
 // again while the result is on its way. Each ends with the result stored exactly once, the status
-// saying all synced, and the reader's labelmap untouched.
+// saying all synced, and the reader's labelmap untouched. (The SEG goes first; the read form's SR
+// follows it as a last, unfaulted upload.)
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { answerRequiredItems } from './support/readForm.ts';
 import { fixtures } from './support/fixtures.ts';
 import { nameReader, segInstancesOnServer } from './support/reader.ts';
 import { labelHash, openForContouring, stroke, viewBox } from './support/contouring.ts';
@@ -32,6 +34,7 @@ async function paintAndSubmit(page: Page, reader: string): Promise<string> {
   await page.keyboard.press('b');
   await stroke(page, { x: box.x + box.width * 0.26, y: box.y + box.height * 0.45 }, { x: box.x + box.width * 0.36, y: box.y + box.height * 0.5 });
   const painted = await labelHash(page);
+  await answerRequiredItems(page);
   await page.getByTestId('submit-read').click();
   await expect(page.getByTestId('submit-message')).toContainText('Queued for the server');
   return painted;
@@ -45,7 +48,7 @@ test('STOW answered 503, then 500, then hanging past the time-out, then stored w
   const reader = `Faulty Network Reader ${Date.now()}`;
   const painted = await paintAndSubmit(page, reader);
   await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'synced', { timeout: 150_000 });
-  expect(proxy.attempts.slice(before).map((a) => a.fault)).toEqual(['status', 'status', 'hang', 'lose-answer', 'pass']);
+  expect(proxy.attempts.slice(before).map((a) => a.fault)).toEqual(['status', 'status', 'hang', 'lose-answer', 'pass', 'pass']);
   expect(await segInstancesOnServer(fx.covid.studyUid, reader)).toHaveLength(1);
   expect(await labelHash(page)).toBe(painted);
 });
@@ -67,7 +70,8 @@ test('STOW cut off in the middle of the upload, then Orthanc stopped and started
   const painted = await paintAndSubmit(page, reader);
   await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'synced', { timeout: 120_000 });
   const tried = proxy.attempts.slice(before);
-  expect(tried.map((a) => a.fault)).toEqual(['cut-upload', 'around', 'pass']);
+  // The last is the read form's SR, sent after its SEG.
+  expect(tried.map((a) => a.fault)).toEqual(['cut-upload', 'around', 'pass', 'pass']);
   // With Orthanc down the gateway answers an error; the next try stores the result.
   expect(tried[1].status).toBeGreaterThanOrEqual(500);
   expect(await segInstancesOnServer(fx.covid.studyUid, reader)).toHaveLength(1);

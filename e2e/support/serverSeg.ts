@@ -32,22 +32,23 @@ export function indicesOf(labels: Uint8Array, value: number): number[] {
   return out;
 }
 
-/** The outbox's SOP Instance UIDs in the order they were queued, straight from IndexedDB. */
-export async function outboxSops(page: Page): Promise<string[]> {
+/** The outbox's SOP Instance UIDs of one kind in the order they were queued, straight from IndexedDB. */
+export async function outboxSops(page: Page, kind: 'seg' | 'form'): Promise<string[]> {
   return page.evaluate(
-    () =>
+    (kind) =>
       new Promise<string[]>((resolve, reject) => {
         const open = indexedDB.open('ctaw');
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
           const all = open.result.transaction('outbox').objectStore('outbox').getAll();
           all.onsuccess = () => {
-            const rows = all.result as Array<{ createdAt: number; sopInstanceUid: string }>;
+            const rows = (all.result as Array<{ createdAt: number; sopInstanceUid: string; kind: string }>).filter((r) => r.kind === kind);
             resolve(rows.sort((a, b) => a.createdAt - b.createdAt).map((r) => r.sopInstanceUid));
             open.result.close();
           };
           all.onerror = () => reject(all.error);
         };
       }),
+    kind,
   );
 }

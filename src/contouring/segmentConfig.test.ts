@@ -10,6 +10,7 @@ describe('study configuration', () => {
     const config = parseStudyConfig(shipped);
     expect(config.segments.map((s) => s.label)).toEqual(['Ground-glass opacity', 'Consolidation', 'Other lesion']);
     for (const s of config.segments) expect(s.type.value).toMatch(/^\d+$/);
+    expect(config.form).toBe('/forms/chest-ct-comorbidity.v1.json');
   });
 
   it('rejects broken files with a message naming the problem', () => {
@@ -18,5 +19,8 @@ describe('study configuration', () => {
     expect(() => parseStudyConfig({ ...shipped, segments: [shipped.segments[0], shipped.segments[0]] })).toThrow(/used twice/);
     expect(() => parseStudyConfig({ ...shipped, segments: [{ ...shipped.segments[0], color: [0, 0, 300] }] })).toThrow(/segments\[0\]\.color/);
     expect(() => parseStudyConfig({ ...shipped, segments: [{ ...shipped.segments[0], type: { value: '1' } }] })).toThrow(/segments\[0\]\.type/);
+    expect(() => parseStudyConfig({ ...shipped, form: 'https://elsewhere.example/form.json' })).toThrow(/"form" must be a path/);
+    expect(() => parseStudyConfig({ ...shipped, form: '/forms/../x.json' })).toThrow(/"form"/);
+    expect(parseStudyConfig({ ...shipped, form: undefined }).form).toBeNull();
   });
 });

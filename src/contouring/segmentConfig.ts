@@ -20,6 +20,8 @@ export interface StudyConfig {
   study: string;
   segments: SegmentDefinition[];
   newSegment: { category: CodedConcept; type: CodedConcept };
+  /** URL of the study's read form schema (a JSON file beside this one); null: no form */
+  form: string | null;
 }
 
 export class StudyConfigError extends Error {}
@@ -62,7 +64,15 @@ export function parseStudyConfig(json: unknown): StudyConfig {
     study: typeof json.study === 'string' ? json.study : '',
     segments,
     newSegment: { category: concept(ns.category, 'newSegment.category'), type: concept(ns.type, 'newSegment.type') },
+    form: formUrl(json.form),
   };
+}
+
+function formUrl(x: unknown): string | null {
+  if (x === undefined || x === null) return null;
+  // Same-origin paths only: the schema decides what readers are asked.
+  if (typeof x !== 'string' || !/^\/[\w./-]+\.json$/.test(x) || x.includes('..')) throw new StudyConfigError('"form" must be a path like "/forms/chest-ct.v1.json"');
+  return x;
 }
 
 export async function loadStudyConfig(url = '/study-config.json'): Promise<StudyConfig> {

@@ -1,6 +1,7 @@
 // What must survive a reload, a crash or a lost network, in IndexedDB (Dexie). The Zustand
 // stores hold what the screen shows; this holds what the reader must never lose. Every record
 // is keyed by case and reader, so drafts become per-user without a migration once login exists.
+import type { Measurement } from '../measure/measurementModel.ts';
 import Dexie, { type EntityTable, type Table } from 'dexie';
 import type { Segment } from '../stores/contouringStore.ts';
 
@@ -74,6 +75,14 @@ export interface OfflineSeriesRecord {
   savedAt: number;
 }
 
+/** A measurement drawn on the views, kept with the form answers of the case. */
+export interface MeasurementRecord {
+  caseKey: string;
+  user: string;
+  id: string;
+  measurement: Measurement;
+}
+
 export class LocalDb extends Dexie {
   drafts!: Table<DraftRecord, [string, string]>;
   draftSlices!: Table<DraftSliceRecord, [string, string, number]>;
@@ -82,6 +91,7 @@ export class LocalDb extends Dexie {
   outbox!: EntityTable<OutboxRecord, 'id'>;
   syncLog!: EntityTable<SyncLogRecord, 'id'>;
   offlineSeries!: Table<OfflineSeriesRecord, [string, string]>;
+  measurements!: Table<MeasurementRecord, [string, string, string]>;
 
   constructor(name = 'ctaw') {
     super(name);
@@ -98,6 +108,10 @@ export class LocalDb extends Dexie {
     // Version 2: series kept for offline use. New table, no rows to rewrite.
     this.version(2).stores({
       offlineSeries: '[studyUid+seriesUid], savedAt',
+    });
+    // Version 3: measurements of the read form. New table.
+    this.version(3).stores({
+      measurements: '[caseKey+user+id], [caseKey+user]',
     });
   }
 }

@@ -16,6 +16,11 @@ export function readerSeriesUid(caseKey: string, user: string): Promise<string> 
   return stableUid(`ctaw-seg-series/${caseKey}/${user}`);
 }
 
+/** The reader's read-form SR series of a case (one per reader and case, like the SEG's). */
+export function readerFormSeriesUid(caseKey: string, user: string): Promise<string> {
+  return stableUid(`ctaw-sr-series/${caseKey}/${user}`);
+}
+
 /** The reader's latest SEG of the case on the archive, or null (none, or the archive unreachable). */
 export async function latestServerResult(studyUid: string, caseKey: string, user: string, base = '/dicom-web'): Promise<ServerResult | null> {
   const seriesUid = await readerSeriesUid(caseKey, user);

@@ -1,12 +1,16 @@
-// "Submit": the labelmap as it is now becomes a DICOM-SEG (encoded in the worker) in the
-// outbox, with its SOP Instance UID fixed once, so however often it is sent the archive stores
-// it once. The sync engine takes it from there.
+// "Submit": the read as it is now goes into the outbox as one unit: the labelmap as a DICOM-SEG
+// (encoded in the worker) and, when the study has a form, the answers and measurements as a
+// DICOM SR that references that SEG. Each has its SOP Instance UID fixed once, so however often
+// it is sent the archive stores it once. The sync engine takes it from there.
 import type { SegEncodeInput, SegSource } from '../seg/segModel.ts';
 import { segWorker } from '../seg/segWorkerClient.ts';
 import type { Segment } from '../stores/contouringStore.ts';
 import type { LocalDb } from '../storage/localDb.ts';
 import { newUid } from './dicomUid.ts';
-import { readerSeriesUid } from './serverResults.ts';
+import { readerFormSeriesUid, readerSeriesUid } from './serverResults.ts';
+import { SEGMENTATION_STORAGE } from '../seg/segEncoder.ts';
+import { encodeSr } from '../sr/srEncoder.ts';
+import type { SrAnswer, SrFormSchema } from '../sr/srModel.ts';
 
 export interface ReadToSubmit {
   caseKey: string;
@@ -14,10 +18,13 @@ export interface ReadToSubmit {
   source: SegSource;
   labels: Uint8Array;
   segments: Segment[];
+  /** the read form, when the study has one (already validated) */
+  form?: { schema: SrFormSchema; answers: SrAnswer[] };
 }
 
 export interface SubmittedRead {
   sopInstanceUid: string;
+  formSopInstanceUid: string | null;
   frames: number;
   bytes: number;
   droppedVoxels: number;
@@ -31,7 +38,7 @@ export function readerPersonName(name: string): string {
 }
 
 export async function submitRead(db: LocalDb, read: ReadToSubmit): Promise<SubmittedRead> {
-  const previous = await db.outbox.where('[caseKey+user]').equals([read.caseKey, read.user]).count();
+  const previous = await db.outbox.where('[caseKey+user]').equals([read.caseKey, read.user]).filter((o) => o.kind === 'seg').count();
   const sopInstanceUid = newUid();
   const input: SegEncodeInput = {
     source: read.source,
@@ -49,9 +56,36 @@ export async function submitRead(db: LocalDb, read: ReadToSubmit): Promise<Submi
     contentDescription: 'COVID-19 lesion contours',
   };
   const result = await segWorker().encode(input, { transferLabels: true });
+  const form = read.form ? await formSr(read, input, previous + 1) : null;
+  const now = Date.now();
   await db.transaction('rw', db.outbox, db.syncLog, async () => {
-    await db.outbox.add({ caseKey: read.caseKey, user: read.user, kind: 'seg', sopInstanceUid, state: 'waiting', attempts: 0, lastError: null, createdAt: Date.now(), body: result.bytes });
-    await db.syncLog.add({ at: Date.now(), caseKey: read.caseKey, user: read.user, event: `queued seg ${sopInstanceUid}` });
+    await db.outbox.add({ caseKey: read.caseKey, user: read.user, kind: 'seg', sopInstanceUid, state: 'waiting', attempts: 0, lastError: null, createdAt: now, body: result.bytes });
+    await db.syncLog.add({ at: now, caseKey: read.caseKey, user: read.user, event: `queued seg ${sopInstanceUid}` });
+    if (form) {
+      // Queued after its SEG, so the archive never holds a form pointing at a SEG it lacks.
+      await db.outbox.add({ caseKey: read.caseKey, user: read.user, kind: 'form', sopInstanceUid: form.sopInstanceUid, state: 'waiting', attempts: 0, lastError: null, createdAt: now + 1, body: form.bytes });
+      await db.syncLog.add({ at: now, caseKey: read.caseKey, user: read.user, event: `queued form ${form.sopInstanceUid}` });
+    }
   });
-  return { sopInstanceUid, frames: result.frames, bytes: result.bytes.length, droppedVoxels: result.droppedVoxels };
+  return { sopInstanceUid, formSopInstanceUid: form?.sopInstanceUid ?? null, frames: result.frames, bytes: result.bytes.length, droppedVoxels: result.droppedVoxels };
+}
+
+async function formSr(read: ReadToSubmit, seg: SegEncodeInput, instanceNumber: number): Promise<{ sopInstanceUid: string; bytes: Uint8Array }> {
+  const { source } = read;
+  const slices = source.slices.filter((s): s is NonNullable<typeof s> => s !== null);
+  const sopInstanceUid = newUid();
+  const bytes = encodeSr({
+    source: { ...source, sopClassUid: slices[0]?.sopClassUid ?? '1.2.840.10008.5.1.4.1.1.2', instanceUids: slices.map((s) => s.sopInstanceUid) },
+    seg: { seriesInstanceUid: seg.seriesInstanceUid, sopInstanceUid: seg.sopInstanceUid, sopClassUid: SEGMENTATION_STORAGE },
+    schema: read.form!.schema,
+    answers: read.form!.answers,
+    reader: seg.reader,
+    sopInstanceUid,
+    seriesInstanceUid: await readerFormSeriesUid(read.caseKey, read.user),
+    seriesNumber: 9002,
+    instanceNumber,
+    contentDateTime: seg.contentDateTime,
+    complete: true,
+  });
+  return { sopInstanceUid, bytes };
 }

@@ -8,7 +8,11 @@ import { WINDOW_PRESETS } from './windowPresets.ts';
 import { MPR_VIEWPORTS } from './viewportLayout.ts';
 import { LoadProgress } from './LoadProgress.tsx';
 import { ReadoutBar } from './ReadoutBar.tsx';
-import { ContouringPanel } from '../contouring/ui/ContouringPanel.tsx';
+import { ContouringPanel, type ResultActions } from '../contouring/ui/ContouringPanel.tsx';
+import type { ContouringSession } from '../contouring/contouringSession.ts';
+import { ReadFormPanel, type ReadFormActions } from '../form/ui/ReadFormPanel.tsx';
+import { SubmitBar } from '../contouring/ui/SubmitBar.tsx';
+import { useReadFormStore } from '../stores/readFormStore.ts';
 import { HelpOverlay } from '../contouring/ui/HelpOverlay.tsx';
 import { clampRadius, commandForKey } from '../contouring/shortcuts.ts';
 import { useContouringStore } from '../stores/contouringStore.ts';
@@ -134,7 +138,8 @@ export function ViewerPage({ studyUid, seriesUid }: { studyUid: string; seriesUi
           <div className="viewport" data-viewport="volume3d" ref={(el) => { if (el) refs.current.volume3d = el; }} />
         </div>
       </section>
-      {!blocked && <ContouringPanel
+      {!blocked && <SidePanel
+        form={{ session: () => viewerRef.current?.readForm ?? null, putPaintToolsDown: () => viewerRef.current?.contouring?.setTool('none') }}
         session={() => viewerRef.current?.contouring ?? null}
         results={{
           submit: () => viewerRef.current?.submit() ?? Promise.reject(new Error('the viewer is closed')),
@@ -147,5 +152,27 @@ export function ViewerPage({ studyUid, seriesUid }: { studyUid: string; seriesUi
       <ReadoutBar rendering={rendering} />
       {helpOpen && <HelpOverlay onClose={() => useContouringStore.getState().set({ helpOpen: false })} />}
     </main>
+  );
+}
+
+/** Segments or the read form, one at a time beside the views, so the views keep their size. */
+function SidePanel({ session, results, form }: { session: () => ContouringSession | null; results: ResultActions; form: ReadFormActions }) {
+  const panel = useReadFormStore((s) => s.panel);
+  const setPanel = (p: 'segments' | 'form') => useReadFormStore.getState().set({ panel: p });
+  return (
+    <div className="side-panel">
+      <div className="side-tabs" role="tablist" aria-label="Side panel">
+        <button role="tab" aria-selected={panel === 'segments'} data-panel="segments" onClick={() => setPanel('segments')}>Segments</button>
+        <button role="tab" aria-selected={panel === 'form'} data-panel="form" onClick={() => setPanel('form')}>Read form</button>
+      </div>
+      {panel === 'segments' ? (
+        <ContouringPanel session={session} results={results} />
+      ) : (
+        <aside className="contour-panel" aria-label="Read form">
+          <SubmitBar submit={results.submit} />
+          <ReadFormPanel actions={form} />
+        </aside>
+      )}
+    </div>
   );
 }

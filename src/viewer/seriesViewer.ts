@@ -23,6 +23,7 @@ import { segWorker } from '../seg/segWorkerClient.ts';
 import { appSync } from '../sync/appSync.ts';
 import { ContouringSession } from '../contouring/contouringSession.ts';
 import { labelmapHasVoxels } from '../contouring/labelmapGrid.ts';
+import { ReadFormSession } from '../form/readFormSession.ts';
 import { loadStudyConfig, type StudyConfig } from '../contouring/segmentConfig.ts';
 import { useContouringStore } from '../stores/contouringStore.ts';
 import { useProfileStore } from '../stores/profileStore.ts';
@@ -281,6 +282,11 @@ export class SeriesViewer {
     if (this.has3d) await session.attach3d(VIEWPORT_3D);
     // The tools are usable at once; the archive is asked meanwhile (it may be slow or away).
     void this.checkServerResult(session, restored);
+    const user = useProfileStore.getState().reader || '(unnamed reader)';
+    this.readForm = new ReadFormSession(localDb(), caseKey(this.studyUid, this.seriesUid), user, config.form);
+    await this.readForm.start(this.layout.engine, this.elements as unknown as Record<string, HTMLDivElement>, MPR_IDS, {
+      scalars: this.voxels, dims: grid.dimensions, spacing: grid.spacingMm, origin: grid.origin as unknown as [number, number, number], direction: grid.direction,
+    });
   }
 
   /** Loads the reader's saved draft of this case into the labelmap and starts autosaving. */
@@ -507,11 +513,15 @@ export class SeriesViewer {
     };
   }
 
-  /** Queues the labelmap as it is now as a DICOM-SEG for the server; returns a message. */
+  /** The read form of this case (answers, measurements), once the contouring tools are up. */
+  readForm: ReadFormSession | null = null;
+
+  /** Queues the read as it is now (the labelmap as a DICOM-SEG, the form as an SR); returns a message. */
   async submit(): Promise<string> {
     const session = this.contouring;
     const source = this.segSource();
     if (!session || !source) throw new Error('the series is not ready');
+    const form = this.readForm?.formForSubmit();
     await this.autosave?.flush();
     const user = useProfileStore.getState().reader || '(unnamed reader)';
     const result = await submitRead(localDb(), {
@@ -520,10 +530,12 @@ export class SeriesViewer {
       source,
       labels: session.editor.labelmap.data,
       segments: useContouringStore.getState().segments,
+      form,
     });
     appSync().kick();
     const dropped = result.droppedVoxels > 0 ? ` ${result.droppedVoxels} voxels on slices missing from the series were left out.` : '';
-    return `Queued for the server (${result.frames} frames, ${(result.bytes / 1024).toFixed(0)} KB).${dropped}`;
+    const withForm = result.formSopInstanceUid ? ' with the read form' : '';
+    return `Queued for the server (${result.frames} frames, ${(result.bytes / 1024).toFixed(0)} KB${withForm}).${dropped}`;
   }
 
   /** The CT a segmentation of this series refers to (patient, study, grid, source images). */
@@ -620,6 +632,7 @@ export class SeriesViewer {
     this.autosave?.destroy();
     this.autosave = null;
     this.contouring?.destroy();
+    this.readForm?.destroy();
     this.contouring = null;
     this.layout?.destroy();
     this.layout = null;

@@ -20,11 +20,15 @@ export function SubmitBar({ submit }: { submit: () => Promise<string> }) {
           setMessage('Preparing the segmentation…');
           submit()
             .then((m) => setMessage(m))
-            .catch((err: unknown) => setMessage(`Submit failed: ${err instanceof Error ? err.message : String(err)}`))
+            .catch((err: unknown) => {
+              const text = err instanceof Error ? err.message : String(err);
+              // A form with missing answers is not a failure; the message says what is missing.
+              setMessage((err as { name?: string })?.name === 'ReadIncompleteError' ? text : `Submit failed: ${text}`);
+            })
             .finally(() => setBusy(false));
         }}
       >
-        Submit segmentation
+        Submit read
       </button>
       {message && <p className="muted" data-testid="submit-message">{message}</p>}
       <p className={`sync-status ${state}`} data-testid="sync-status" data-state={state} data-waiting={sync.waiting} role={state === 'failed' ? 'alert' : 'status'}>

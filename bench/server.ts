@@ -1,0 +1,205 @@
+// npm run bench -- server: what the blinding gateway costs. 20 simulated readers, logged in, each
+// streaming every frame of a CT (six requests at a time, as a browser does over HTTP/1.1) through
+// the gateway with requireLogin on, against the same load straight from Orthanc, in the same run,
+// rounds alternating. Then the worklist query with 10,000 cases and 20 readers. Prints JSON lines.
+//   tsx bench/server.ts APP_BASE ORTHANC_URL   (APP_BASE unused: the gateway under test is started here)
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { buildApp } from '../server/app.ts';
+import { openDatabase } from '../server/db/database.ts';
+import { createAccount } from '../server/identity/accounts.ts';
+import { type Dataset, sharedCovid, synthetic300 } from './datasets.ts';
+import { emit, median, quantile } from './report.ts';
+
+const [, orthancUrl = 'http://127.0.0.1:18644'] = process.argv.slice(2);
+const root = resolve(import.meta.dirname, '..');
+const READERS = 20;
+const PER_READER = 6;
+const ROUNDS = Number(process.env.CTAW_BENCH_RUNS ?? 3);
+const ACCEPT = 'multipart/related; type="application/octet-stream"; transfer-syntax=*';
+const ADMIN_PASSWORD = 'bench keeper secret';
+const READER_PASSWORD = 'bench viewer secret';
+
+function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => res(port));
+    });
+    s.on('error', rej);
+  });
+}
+
+interface Session {
+  cookie: string;
+  csrf: string;
+}
+
+async function login(base: string, username: string, password: string): Promise<Session> {
+  const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  if (!res.ok) throw new Error(`login ${username}: ${res.status}`);
+  return { cookie: (res.headers.get('set-cookie') ?? '').split(';')[0], csrf: ((await res.json()) as { csrfToken: string }).csrfToken };
+}
+
+async function post(base: string, s: Session, path: string, body: unknown): Promise<unknown> {
+  const res = await fetch(`${base}${path}`, { method: 'POST', headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+/** The gateway as it runs in production, in a process of its own, with requireLogin on. */
+async function startGateway(): Promise<{ base: string; stop: () => Promise<void> }> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'ctaw-bench-gateway-'));
+  const child = spawn(join(root, 'node_modules/.bin/tsx'), [join(root, 'server/main.ts')], {
+    env: { ...process.env, CTAW_PORT: String(port), CTAW_ORTHANC_URL: orthancUrl, CTAW_REQUIRE_LOGIN: 'true', CTAW_PGLITE_DIR: dir, CTAW_DIST: '', CTAW_LOG: '0', CTAW_ADMIN_PASSWORD: ADMIN_PASSWORD },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    if (child.exitCode !== null) throw new Error('the gateway exited');
+    if (await fetch(`${base}/api/health`).then((r) => r.ok, () => false)) break;
+    if (i > 600) throw new Error('the gateway did not start');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    base,
+    stop: async () => {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+interface Run {
+  wallMs: number;
+  latenciesMs: number[];
+  bytes: number;
+  errors: number;
+}
+
+/** Every reader fetches every frame, PER_READER requests at a time; all readers at once. */
+async function load(base: string, ds: Dataset, sops: string[], sessions: Array<Session | null>): Promise<Run> {
+  const latenciesMs: number[] = [];
+  let bytes = 0;
+  let errors = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    sessions.map(async (s, reader) => {
+      // Each reader starts at a different slice, as readers opening different views would.
+      const order = sops.map((_, i) => sops[(i + reader * 7) % sops.length]);
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: PER_READER }, async () => {
+          while (next < order.length) {
+            const sop = order[next++];
+            const t = performance.now();
+            try {
+              const res = await fetch(`${base}/dicom-web/studies/${ds.studyUid}/series/${ds.seriesUid}/instances/${sop}/frames/1`, {
+                headers: { accept: ACCEPT, ...(s ? { cookie: s.cookie } : {}) },
+              });
+              const n = (await res.arrayBuffer()).byteLength;
+              if (res.status !== 200) errors++;
+              bytes += n;
+            } catch {
+              errors++;
+            }
+            latenciesMs.push(performance.now() - t);
+          }
+        }),
+      );
+    }),
+  );
+  return { wallMs: performance.now() - t0, latenciesMs, bytes, errors };
+}
+
+async function frames(): Promise<void> {
+  const ds = (await sharedCovid(orthancUrl)) ?? (await synthetic300(orthancUrl));
+  const gw = await startGateway();
+  try {
+    const admin = await login(gw.base, 'admin', ADMIN_PASSWORD);
+    const study = (await post(gw.base, admin, '/api/studies', { name: `bench ${Date.now()}`, readersPerCase: READERS, seed: 'bench' })) as { study: { id: number } };
+    const added = (await post(gw.base, admin, `/api/studies/${study.study.id}/cases`, { cases: [{ studyInstanceUid: ds.studyUid, seriesInstanceUid: ds.seriesUid }] })) as { cases: Array<{ id: number }> };
+    const sessions: Session[] = [];
+    for (let r = 0; r < READERS; r++) {
+      const username = `bench-reader-${r}`;
+      const made = (await post(gw.base, admin, '/api/admin/users', { username, displayName: `Bench reader ${r}`, role: 'reader', password: READER_PASSWORD })) as { user: { id: number } };
+      await post(gw.base, admin, `/api/cases/${added.cases[0].id}/assignments`, { userId: made.user.id });
+      sessions.push(await login(gw.base, username, READER_PASSWORD));
+    }
+    const listed = await fetch(`${gw.base}/dicom-web/studies/${ds.studyUid}/series/${ds.seriesUid}/instances`, { headers: { cookie: sessions[0].cookie } });
+    const sops = ((await listed.json()) as Array<Record<string, { Value: string[] }>>).map((d) => d['00080018'].Value[0]);
+    if (sops.length !== ds.count) throw new Error(`the gateway listed ${sops.length} of ${ds.count} instances`);
+
+    // One warm-up of each, then rounds alternating which goes first.
+    await load(orthancUrl, ds, sops, sessions.map(() => null));
+    await load(gw.base, ds, sops, sessions);
+    const direct: Run[] = [];
+    const gateway: Run[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      if (round % 2 === 0) {
+        direct.push(await load(orthancUrl, ds, sops, sessions.map(() => null)));
+        gateway.push(await load(gw.base, ds, sops, sessions));
+      } else {
+        gateway.push(await load(gw.base, ds, sops, sessions));
+        direct.push(await load(orthancUrl, ds, sops, sessions.map(() => null)));
+      }
+    }
+    const p99 = (runs: Run[]) => quantile(runs.flatMap((r) => r.latenciesMs), 0.99);
+    const mbps = (runs: Run[]) => median(runs.map((r) => r.bytes / 2 ** 20 / (r.wallMs / 1000)));
+    const wall = (runs: Run[]) => median(runs.map((r) => r.wallMs));
+    const extra = { readers: READERS, perReader: PER_READER, frames: sops.length * READERS, rounds: ROUNDS };
+    emit('frames_p99_ms_gateway', p99(gateway), 'ms', ds.name, { ...extra, p50: Math.round(quantile(gateway.flatMap((r) => r.latenciesMs), 0.5)) });
+    emit('frames_p99_ms_direct', p99(direct), 'ms', ds.name, { ...extra, p50: Math.round(quantile(direct.flatMap((r) => r.latenciesMs), 0.5)) });
+    emit('frames_mb_per_s_gateway', mbps(gateway), 'MiB/s', ds.name, { wallMs: gateway.map((r) => Math.round(r.wallMs)) });
+    emit('frames_mb_per_s_direct', mbps(direct), 'MiB/s', ds.name, { wallMs: direct.map((r) => Math.round(r.wallMs)) });
+    emit('gateway_overhead_pct', ((wall(gateway) - wall(direct)) / wall(direct)) * 100, '%', ds.name, { what: 'median wall time of the 20-reader load, gateway vs direct' });
+    emit('load_errors', gateway.reduce((n, r) => n + r.errors, 0) + direct.reduce((n, r) => n + r.errors, 0), 'count', ds.name, { gateway: gateway.map((r) => r.errors), direct: direct.map((r) => r.errors) });
+  } finally {
+    await gw.stop();
+  }
+}
+
+/** GET /api/worklist over HTTP, 10,000 cases and 20 readers (2 per case), embedded PGlite. */
+async function worklist(): Promise<void> {
+  const db = await openDatabase({ url: null, pgliteDir: null });
+  const app = await buildApp({ host: '127.0.0.1', port: 0, orthancUrl, distDir: null, upstreamTimeoutMs: 5000, requireLogin: true }, { db });
+  try {
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+    const actor = { userId: null, ip: null, via: 'cli' } as const;
+    await createAccount(app.identity, actor, { username: 'admin', displayName: 'Admin', role: 'admin', password: ADMIN_PASSWORD });
+    for (let r = 0; r < READERS; r++) await createAccount(app.identity, actor, { username: `reader-${r}`, displayName: `Reader ${r}`, role: 'reader', password: READER_PASSWORD });
+    const admin = await login(base, 'admin', ADMIN_PASSWORD);
+    const study = (await post(base, admin, '/api/studies', { name: 'worklist bench', readersPerCase: 2, seed: 'bench' })) as { study: { id: number } };
+    await db.query(
+      `INSERT INTO cases (study_id, study_instance_uid, series_instance_uid, label)
+       SELECT $1, '2.25.1' || n, '2.25.2' || n, 'Case ' || lpad(n::text, 5, '0') FROM generate_series(1, 10000) AS n`,
+      [study.study.id],
+    );
+    await post(base, admin, `/api/studies/${study.study.id}/assignments`, {});
+    const times: number[] = [];
+    for (let r = 0; r < READERS; r++) {
+      const s = await login(base, `reader-${r}`, READER_PASSWORD);
+      for (let n = 0; n < 6; n++) {
+        const t = performance.now();
+        const res = await fetch(`${base}/api/worklist`, { headers: { cookie: s.cookie } });
+        await res.json();
+        if (n > 0) times.push(performance.now() - t); // the first is a warm-up
+      }
+    }
+    emit('worklist_ms', median(times), 'ms', '10000-cases-20-readers', { p95: Math.round(quantile(times, 0.95) * 10) / 10, max: Math.round(Math.max(...times) * 10) / 10, requests: times.length, db: 'pglite', limit: 100 });
+  } finally {
+    await app.close();
+    await db.close();
+  }
+}
+
+await frames();
+await worklist();
