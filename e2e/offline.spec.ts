@@ -3,7 +3,7 @@
 // wait in the outbox across a reload, and the archive gets exactly those two results once the
 // network is back, the latest equal to the labelmap on screen.
 import { expect, test, type Page } from '@playwright/test';
-import { answerRequiredItems } from './support/readForm.ts';
+import { answerRequiredItems, showPanel } from './support/readForm.ts';
 import { fixtures, viewerUrl } from './support/fixtures.ts';
 import { nameReader, segInstancesOnServer } from './support/reader.ts';
 import { labelHash, labelIndices, stroke, viewBox } from './support/contouring.ts';
@@ -93,6 +93,9 @@ test('a series kept offline from the study browser opens with the network cut al
   await expect(page.getByTestId('load-count')).toContainText(`${series.files.length} / ${series.files.length}`);
   // The phantom's anatomy on screen, not an empty viewport.
   expect((await canvasStats(page, 'axial')).sd).toBeGreaterThan(10);
+  // The study's read form was kept with it.
+  await showPanel(page, 'form');
+  await expect(page.getByTestId('read-form')).toBeVisible();
 
   // Kept across a reload of the study browser (the record is in IndexedDB).
   await context.setOffline(false);

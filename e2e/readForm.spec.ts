@@ -2,8 +2,10 @@
 // choice), the pulmonary artery measured with the length tool straight into its field, everything
 // back after a reload, and, submitted offline, the archive holding the read's SR once, whose every
 // item equals what was entered.
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { fixtures } from './support/fixtures.ts';
 import { nameReader } from './support/reader.ts';
@@ -21,6 +23,14 @@ const schema = JSON.parse(readFileSync(resolve(import.meta.dirname, '../public/f
 const item = (id: string) => schema.sections.flatMap((s) => s.items).find((i) => i.id === id)!;
 const code = (id: string, value: string) => item(id).choices!.find((c) => c.value === value)!.code;
 
+/** dciodvfy's error lines for a DICOM file (dicom3tools); warnings are not errors. */
+function dciodvfyErrors(bytes: Uint8Array): string[] {
+  const path = join(mkdtempSync(join(tmpdir(), 'ctaw-sr-')), 'sr.dcm');
+  writeFileSync(path, bytes);
+  const report = execFileSync('sh', ['-c', 'dciodvfy "$1" 2>&1 || true', 'sh', path], { encoding: 'utf8' });
+  return report.split('\n').filter((l) => /^Error/.test(l));
+}
+
 const radio = (page: Page, id: string, value: string) => page.locator(`input[name="${id}"][value="${value}"]`);
 const DESCRIPTION = 'Subpleural reticulation <b>basal</b> & "honeycombing"? – ünïcode';
 
@@ -31,7 +41,13 @@ test('the read form is answered by mouse and keyboard, the PA measured into its 
   await page.keyboard.press('b');
   const axial = await viewBox(page, 'axial');
   await stroke(page, { x: axial.x + axial.width * 0.26, y: axial.y + axial.height * 0.45 }, { x: axial.x + axial.width * 0.33, y: axial.y + axial.height * 0.48 });
-  await showPanel(page, 'form');
+  // Submitting before the required answers are given is refused, naming them in the form.
+  await page.getByTestId('submit-read').click();
+  await expect(page.getByTestId('submit-message')).toContainText('Not submitted: the read form needs 2 more answers');
+  await expect(page.getByTestId('read-form')).toBeVisible();
+  await expect(page.getByTestId('form-summary')).toContainText('COVID-19 CT pattern');
+  await expect(page.getByTestId('form-item-covid_pattern')).toContainText('Required');
+  expect(await outboxSops(page, 'seg')).toEqual([]);
 
   // Mouse.
   await radio(page, 'covid_pattern', 'indeterminate').check();
@@ -102,7 +118,9 @@ test('the read form is answered by mouse and keyboard, the PA measured into its 
   const seriesUid = found[0]['0020000E'].Value![0];
   const inSeries = (await (await fetch(`${base}/dicom-web/studies/${fx.covid.studyUid}/series/${seriesUid}/instances`)).json()) as unknown[];
   expect(inSeries).toHaveLength(1);
-  const sr = decodeSr(await fetchInstance(fx.covid.studyUid, seriesUid, sop));
+  const srBytes = await fetchInstance(fx.covid.studyUid, seriesUid, sop);
+  expect(dciodvfyErrors(srBytes)).toEqual([]);
+  const sr = decodeSr(srBytes);
 
   const byId = Object.fromEntries(sr.answers.map((x) => [x.itemId, x]));
   expect(Object.keys(byId).sort()).toEqual(['aorta_diameter', 'coronary_calcification', 'covid_pattern', 'emphysema', 'emphysema_type', 'fibrosis', 'fibrosis_description', 'pa_diameter', 'pleural_effusion', 'pneumonia_extent']);

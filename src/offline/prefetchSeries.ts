@@ -10,6 +10,7 @@ import { DICOMWEB_ROOT } from '../dicomweb/qido.ts';
 import { getNumber, getString, type DicomJsonDataset } from '../dicomweb/dicomJson.ts';
 import { TAG } from '../dicomweb/tags.ts';
 import { storageShortfall } from './storageBudget.ts';
+import { loadStudyConfig } from '../contouring/segmentConfig.ts';
 
 export class PrefetchError extends Error {
   constructor(message: string) {
@@ -62,6 +63,10 @@ export async function prefetchSeries(studyUid: string, seriesUid: string, onProg
   if (shortfall) throw new PrefetchError(shortfall);
   // Kept series should survive the browser's clean-ups; the browser may say no, which is fine.
   await navigator.storage?.persist?.().catch(() => false);
+
+  // The study's read form, which a case needs to be read offline, is kept too.
+  const form = await loadStudyConfig().then((c) => c.form).catch(() => null);
+  if (form) await keep(form, ['application/json'], signal);
 
   const progress: PrefetchProgress = { done: 0, total: instances.length, bytes: 0 };
   onProgress({ ...progress });

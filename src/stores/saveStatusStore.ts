@@ -12,11 +12,14 @@ export interface SaveStatusState {
    * waits for the reader's choice: nothing is replaced silently.
    */
   choice: { message: string; takeLabel: string; keepLabel: string } | null;
+  /** the last submit's outcome, and whether one is under way (shown on both side panels) */
+  submitMessage: string | null;
+  submitting: boolean;
   set: (patch: Partial<SaveStatusState>) => void;
   reset: () => void;
 }
 
-const initial = { state: 'idle' as const, savedAt: null, version: 0, error: null, restoredMessage: null, choice: null };
+const initial = { state: 'idle' as const, savedAt: null, version: 0, error: null, restoredMessage: null, choice: null, submitMessage: null, submitting: false };
 
 export const useSaveStatusStore = create<SaveStatusState>((set) => ({
   ...initial,

@@ -13,6 +13,8 @@ describe('service worker cache rules', () => {
     expect(rule('/dicom-web/studies/1.2/series/3.4/metadata')).toBe('metadata');
     expect(rule('/dicom-web/studies?PatientName=x')).toBe('metadata');
     expect(rule('/study-config.json')).toBe('metadata');
+    expect(rule('/forms/chest-ct-comorbidity.v1.json')).toBe('metadata');
+    expect(rule('/forms/nested/form.json')).toBe('network');
   });
 
   it('never caches writes, the API or other origins', () => {

@@ -25,5 +25,7 @@ export function cacheRule(method: string, url: URL, origin: string): CacheRule {
   if (path.startsWith('/api/')) return 'network';
   if (path === '/' || path === '/index.html' || path.startsWith('/viewer/')) return 'shell';
   if (/^\/[\w.-]+\.(json|svg|png|ico|webmanifest)$/.test(path)) return 'metadata';
+  // The study's read form schemas (named by study-config.json): needed to read a case offline.
+  if (/^\/forms\/[\w.-]+\.json$/.test(path)) return 'metadata';
   return 'network';
 }

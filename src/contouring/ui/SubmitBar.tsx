@@ -1,12 +1,13 @@
 // Submit the read and see where it stands: offline, waiting, sending, all synced, or failed.
-import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { syncSummary, useSyncStore } from '../../stores/syncStore.ts';
+import { useSaveStatusStore } from '../../stores/saveStatusStore.ts';
 
 export function SubmitBar({ submit }: { submit: () => Promise<string> }) {
   const sync = useSyncStore(useShallow((s) => ({ online: s.online, waiting: s.waiting, sending: s.sending, failed: s.failed, lastError: s.lastError })));
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<string | null>(null);
+  const { busy, message } = useSaveStatusStore(useShallow((s) => ({ busy: s.submitting, message: s.submitMessage })));
+  const setBusy = (submitting: boolean) => useSaveStatusStore.getState().set({ submitting });
+  const setMessage = (submitMessage: string | null) => useSaveStatusStore.getState().set({ submitMessage });
   const summary = syncSummary(sync);
   const state = sync.failed > 0 ? 'failed' : !sync.online ? 'offline' : sync.sending ? 'sending' : sync.waiting > 0 ? 'waiting' : 'synced';
   return (
