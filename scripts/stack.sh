@@ -14,6 +14,7 @@ stack_up() {
   export CTAW_ORTHANC_URL="http://127.0.0.1:$orthanc_port"
   # The fault tests restart this Orthanc (its storage stays).
   export CTAW_ORTHANC_DIR="$STACK_ORTHANC_DIR"
+  export CTAW_PGLITE_DIR="$ROOT/.data/$name-pglite"
 }
 
 stack_server() {
