@@ -62,7 +62,9 @@ test('a read submitted offline (network cut in the browser) reaches the archive 
   expect(g.dimensions[0] * g.dimensions[1] * g.dimensions[2]).toBe(decoded.labels.length);
 });
 
-test('a reader who submitted on one machine finds the result on another (a fresh browser profile, no local draft)', async ({ page, browser }) => {
+test('a reader who submitted on one machine finds the result on another (a fresh browser profile, no local draft) and the next submission there is numbered after it', async ({ page, browser }) => {
+  // Two profiles open the CT in software WebGL, and each submits.
+  test.setTimeout(240_000);
   const reader = `Travelling Reader ${Date.now()}`;
   await nameReader(page, reader);
   await openForContouring(page, fx.covid);
@@ -83,5 +85,17 @@ test('a reader who submitted on one machine finds the result on another (a fresh
   await expect(page2.getByTestId('restored-message')).toContainText('loaded from the server');
   expect(await page2.evaluate(() => window.__ctawViewer!.labelHash())).toBe(hash);
   await expect(page2.locator('[data-segment="3"] .segment-name')).toHaveValue('Other lesion');
+
+  // Submitting again there numbers the new SEG after the one the archive holds.
+  await answerRequiredItems(page2);
+  await page2.getByTestId('submit-read').click();
+  await expect(page2.getByTestId('sync-status')).toHaveAttribute('data-state', 'synced', { timeout: 60_000 });
+  const stored = await segInstancesOnServer(fx.covid.studyUid, reader);
+  expect(stored).toHaveLength(2);
+  const numbers = await Promise.all(stored.map(async (s) => {
+    const json = (await (await fetch(`${base}/dicom-web/studies/${fx.covid.studyUid}/series/${s.series}/instances?SOPInstanceUID=${s.sop}&includefield=00200013`)).json()) as Array<Record<string, { Value?: number[] }>>;
+    return json[0]['00200013'].Value![0];
+  }));
+  expect(numbers.sort()).toEqual([1, 2]);
   await other.close();
 });

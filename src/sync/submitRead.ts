@@ -18,6 +18,8 @@ export interface ReadToSubmit {
   source: SegSource;
   labels: Uint8Array;
   segments: Segment[];
+  /** the highest Instance Number of this reader's results the archive was seen to hold (another device's) */
+  serverInstanceNumber?: number;
   /** the read form, when the study has one (already validated) */
   form?: { schema: SrFormSchema; answers: SrAnswer[] };
 }
@@ -38,7 +40,9 @@ export function readerPersonName(name: string): string {
 }
 
 export async function submitRead(db: LocalDb, read: ReadToSubmit): Promise<SubmittedRead> {
-  const previous = await db.outbox.where('[caseKey+user]').equals([read.caseKey, read.user]).filter((o) => o.kind === 'seg').count();
+  // Numbered after this device's earlier submissions and after any the archive holds from another.
+  const local = await db.outbox.where('[caseKey+user]').equals([read.caseKey, read.user]).filter((o) => o.kind === 'seg').count();
+  const previous = Math.max(local, read.serverInstanceNumber ?? 0);
   const sopInstanceUid = newUid();
   const input: SegEncodeInput = {
     source: read.source,

@@ -327,6 +327,7 @@ export class SeriesViewer {
     const key = caseKey(this.studyUid, this.seriesUid);
     const server = await latestServerResult(this.studyUid, key, user);
     if (!server || this.destroyed) return;
+    this.serverInstanceNumber = server.instanceNumber;
     // Nothing local and nothing painted yet: the server's result is the starting point.
     if (!restored && !session.editor.history.canUndo) return this.loadServerResult(session, server.bytes, server.instanceNumber);
     // Both exist: if the server's is not one this device sent, the reader chooses; never silently.
@@ -513,6 +514,9 @@ export class SeriesViewer {
     };
   }
 
+  /** Instance Number of the reader's latest result on the archive, when it was asked. */
+  private serverInstanceNumber = 0;
+
   /** The read form of this case (answers, measurements), once the contouring tools are up. */
   readForm: ReadFormSession | null = null;
 
@@ -530,6 +534,7 @@ export class SeriesViewer {
       source,
       labels: session.editor.labelmap.data,
       segments: useContouringStore.getState().segments,
+      serverInstanceNumber: this.serverInstanceNumber,
       form,
     });
     appSync().kick();
