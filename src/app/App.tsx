@@ -1,9 +1,27 @@
-// The shell: one route at a time.
+// The shell: who is logged in (when the gateway asks for a login), then one route at a time.
+import { useEffect } from 'react';
 import { useRouteStore } from '../stores/routeStore.ts';
+import { useAuthStore } from '../stores/authStore.ts';
 import { StudyBrowser } from './StudyBrowser.tsx';
+import { LoginPage, SessionExpiredDialog } from './LoginPage.tsx';
 import { ViewerPage } from '../viewer/ViewerPage.tsx';
 
 export function App() {
+  const auth = useAuthStore((s) => s.state);
+  useEffect(() => {
+    void useAuthStore.getState().start();
+  }, []);
+  if (auth === 'starting') return <main className="login-page"><p className="muted" role="status">Starting…</p></main>;
+  if (auth === 'logged-out') return <LoginPage />;
+  return (
+    <>
+      <Routes />
+      {auth === 'expired' && <SessionExpiredDialog />}
+    </>
+  );
+}
+
+function Routes() {
   const route = useRouteStore((s) => s.route);
   const navigate = useRouteStore((s) => s.navigate);
   if (route.name === 'viewer') return <ViewerPage key={`${route.studyInstanceUid}/${route.seriesInstanceUid}`} studyUid={route.studyInstanceUid} seriesUid={route.seriesInstanceUid} />;

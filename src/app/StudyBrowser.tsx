@@ -1,6 +1,8 @@
 // Study browser: studies and their series from QIDO-RS. DICOM text is rendered as React text
 // nodes only (never as HTML), so a hostile PatientName shows as the characters it holds.
 import { ReaderName } from './ReaderName.tsx';
+import { UserMenu } from './LoginPage.tsx';
+import { useAuthStore } from '../stores/authStore.ts';
 import { useEffect } from 'react';
 import { useStudyBrowserStore } from '../stores/studyBrowserStore.ts';
 import { useRouteStore } from '../stores/routeStore.ts';
@@ -67,6 +69,7 @@ function KeepOffline({ studyUid, seriesUid }: { studyUid: string; seriesUid: str
 
 export function StudyBrowser() {
   const { status, error, studies, expanded, loadStudies, toggleStudy } = useStudyBrowserStore();
+  const authState = useAuthStore((s) => s.state);
   useEffect(() => {
     if (status === 'idle') void loadStudies();
   }, [status, loadStudies]);
@@ -80,7 +83,7 @@ export function StudyBrowser() {
         <h1>Studies</h1>
         <button onClick={() => void loadStudies()} disabled={status === 'loading'}>Refresh</button>
         <span className="spacer" />
-        <ReaderName />
+        {authState === 'open' ? <ReaderName /> : <UserMenu />}
       </header>
       {status === 'loading' && <p className="muted" role="status">Loading studies…</p>}
       {status === 'failed' && (

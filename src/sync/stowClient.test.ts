@@ -19,4 +19,14 @@ describe('STOW-RS outcome', () => {
     expect(await stowInstance('/dicom-web', bytes, 1000, answer(409, failed(0xa900)))).toMatchObject({ ok: false, retry: false, reason: expect.stringContaining('0xa900') });
     expect(await stowInstance('/dicom-web', bytes, 1000, answer(400, {}))).toMatchObject({ ok: false, retry: false });
   });
+
+  it('an ended session keeps the result for after the next login, and the CSRF header goes out', async () => {
+    let sent: Headers | null = null;
+    const spy = (async (_url: string, init: RequestInit) => {
+      sent = new Headers(init.headers);
+      return new Response('{}', { status: 401 });
+    }) as unknown as typeof fetch;
+    expect(await stowInstance('/dicom-web', bytes, 1000, spy, { 'x-csrf-token': 'tok' })).toMatchObject({ ok: false, retry: true, loginNeeded: true });
+    expect(sent!.get('x-csrf-token')).toBe('tok');
+  });
 });

@@ -2,7 +2,7 @@
 // archive already holds counts as success: a retried send must not become a failure.
 export type StowOutcome =
   | { ok: true; duplicate: boolean }
-  | { ok: false; retry: boolean; reason: string };
+  | { ok: false; retry: boolean; reason: string; loginNeeded?: boolean };
 
 const BOUNDARY_PREFIX = 'ctaw-stow-';
 
@@ -25,13 +25,13 @@ interface StowResponse {
   '00081199'?: { Value?: unknown[] };
 }
 
-export async function stowInstance(baseUrl: string, instance: Uint8Array, timeoutMs: number, fetchImpl: typeof fetch = fetch): Promise<StowOutcome> {
+export async function stowInstance(baseUrl: string, instance: Uint8Array, timeoutMs: number, fetchImpl: typeof fetch = fetch, headers: Record<string, string> = {}): Promise<StowOutcome> {
   const boundary = `${BOUNDARY_PREFIX}${crypto.randomUUID()}`;
   let response: Response;
   try {
     response = await fetchImpl(`${baseUrl}/studies`, {
       method: 'POST',
-      headers: { 'Content-Type': `multipart/related; type="application/dicom"; boundary=${boundary}`, Accept: 'application/dicom+json' },
+      headers: { ...headers, 'Content-Type': `multipart/related; type="application/dicom"; boundary=${boundary}`, Accept: 'application/dicom+json' },
       body: stowBody(instance, boundary),
       signal: AbortSignal.timeout(timeoutMs),
     });
@@ -50,6 +50,8 @@ export async function stowInstance(baseUrl: string, instance: Uint8Array, timeou
   if (response.ok && failed.length === 0) return { ok: true, duplicate: false };
   const reasons = failed.map((f) => f['00081197']?.Value?.[0]).filter((r): r is number => typeof r === 'number');
   if (reasons.length > 0 && reasons.every((r) => r === DUPLICATE_SOP_INSTANCE) && stored.length === 0) return { ok: true, duplicate: true };
+  // The session ended (expired, revoked, logged out elsewhere): kept until the reader logs in again.
+  if (response.status === 401) return { ok: false, retry: true, loginNeeded: true, reason: 'your session has ended: log in again to send' };
   if (response.status >= 500 || response.status === 408 || response.status === 429) {
     return { ok: false, retry: true, reason: `the server answered ${response.status}` };
   }

@@ -12,9 +12,15 @@ export interface SyncOptions {
   baseUrl: string;
   timeoutMs: number;
   backoff: BackoffPolicy;
+  /** headers a STOW needs now (the session's CSRF token), or null while nobody is logged in */
+  authorize: () => Promise<Record<string, string> | null>;
+  /** a STOW came back 401: the session is gone */
+  onLoginNeeded: () => void;
 }
 
-const DEFAULTS: SyncOptions = { baseUrl: '/dicom-web', timeoutMs: 30_000, backoff: DEFAULT_BACKOFF };
+const DEFAULTS: SyncOptions = { baseUrl: '/dicom-web', timeoutMs: 30_000, backoff: DEFAULT_BACKOFF, authorize: async () => ({}), onLoginNeeded: () => undefined };
+/** While nobody is logged in, the outbox waits (a login wakes it at once). */
+const LOGIN_WAIT_MS = 30_000;
 const LOCK = 'ctaw-sync-leader';
 
 export class SyncEngine {
@@ -98,9 +104,14 @@ export class SyncEngine {
   /** Sends one result; returns how long to wait before the next try (0: go on). */
   private async send(item: OutboxRecord): Promise<number> {
     const store = useSyncStore.getState();
+    const headers = await this.options.authorize();
+    if (!headers) {
+      store.set({ lastError: 'log in to send your results' });
+      return LOGIN_WAIT_MS;
+    }
     store.set({ sending: true });
     await this.db.outbox.update(item.id!, { state: 'sending' });
-    const outcome = await stowInstance(this.options.baseUrl, item.body, this.options.timeoutMs);
+    const outcome = await stowInstance(this.options.baseUrl, item.body, this.options.timeoutMs, fetch, headers);
     store.set({ sending: false });
     const attempts = item.attempts + 1;
     if (outcome.ok) {
@@ -115,6 +126,12 @@ export class SyncEngine {
       await this.db.outbox.update(item.id!, { state: 'failed', attempts, lastError: outcome.reason });
       await this.db.syncLog.add({ at: Date.now(), caseKey: item.caseKey, user: item.user, event: `failed ${item.kind} ${item.sopInstanceUid}: ${outcome.reason}` });
       return 0;
+    }
+    if (outcome.loginNeeded) {
+      this.options.onLoginNeeded();
+      await this.db.outbox.update(item.id!, { state: 'waiting', attempts, lastError: outcome.reason });
+      store.set({ lastError: outcome.reason });
+      return LOGIN_WAIT_MS;
     }
     this.attempt++;
     await this.db.outbox.update(item.id!, { state: 'waiting', attempts, lastError: outcome.reason });
