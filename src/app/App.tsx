@@ -5,6 +5,8 @@ import { useAuthStore } from '../stores/authStore.ts';
 import { StudyBrowser } from './StudyBrowser.tsx';
 import { LoginPage, SessionExpiredDialog } from './LoginPage.tsx';
 import { ViewerPage } from '../viewer/ViewerPage.tsx';
+import { WorklistPage } from '../study/WorklistPage.tsx';
+import { LeadPage } from '../study/LeadPage.tsx';
 
 export function App() {
   const auth = useAuthStore((s) => s.state);
@@ -21,11 +23,20 @@ export function App() {
   );
 }
 
+/** The reader's worklist, the lead's studies, or (no login asked, or an admin) the study browser. */
+function Home() {
+  const role = useAuthStore((s) => s.user?.role);
+  if (role === 'reader') return <WorklistPage />;
+  if (role === 'lead') return <LeadPage />;
+  return <StudyBrowser />;
+}
+
 function Routes() {
   const route = useRouteStore((s) => s.route);
   const navigate = useRouteStore((s) => s.navigate);
-  if (route.name === 'viewer') return <ViewerPage key={`${route.studyInstanceUid}/${route.seriesInstanceUid}`} studyUid={route.studyInstanceUid} seriesUid={route.seriesInstanceUid} />;
+  if (route.name === 'viewer') return <ViewerPage key={`${route.studyInstanceUid}/${route.seriesInstanceUid}${location.search}`} studyUid={route.studyInstanceUid} seriesUid={route.seriesInstanceUid} />;
   if (route.name === 'studies') return <StudyBrowser />;
+  if (route.name === 'home') return <Home />;
   return (
     <main className="study-browser">
       <div className="error-panel" role="alert">

@@ -3,7 +3,8 @@ import { parseRoute, viewerPath } from './routes.ts';
 
 describe('routes', () => {
   it('parses the study browser and viewer URLs', () => {
-    expect(parseRoute('/')).toEqual({ name: 'studies' });
+    expect(parseRoute('/')).toEqual({ name: 'home' });
+    expect(parseRoute('/studies')).toEqual({ name: 'studies' });
     expect(parseRoute('/viewer/1.2.3/4.5.6')).toEqual({ name: 'viewer', studyInstanceUid: '1.2.3', seriesInstanceUid: '4.5.6' });
     expect(parseRoute(viewerPath('2.25.1', '2.25.2'))).toEqual({ name: 'viewer', studyInstanceUid: '2.25.1', seriesInstanceUid: '2.25.2' });
   });

@@ -10,8 +10,8 @@ interface RouteState {
 export const useRouteStore = create<RouteState>((set) => ({
   route: parseRoute(location.pathname),
   navigate: (path) => {
-    if (path !== location.pathname) history.pushState(null, '', path);
-    set({ route: parseRoute(path) });
+    if (path !== location.pathname + location.search) history.pushState(null, '', path);
+    set({ route: parseRoute(new URL(path, location.origin).pathname) });
   },
 }));
 

@@ -23,7 +23,11 @@ export function readerFormSeriesUid(caseKey: string, user: string): Promise<stri
 
 /** The reader's latest SEG of the case on the archive, or null (none, or the archive unreachable). */
 export async function latestServerResult(studyUid: string, caseKey: string, user: string, base = '/dicom-web'): Promise<ServerResult | null> {
-  const seriesUid = await readerSeriesUid(caseKey, user);
+  return latestInSeries(studyUid, await readerSeriesUid(caseKey, user), base);
+}
+
+/** The instance with the highest Instance Number of a result series, or null. */
+export async function latestInSeries(studyUid: string, seriesUid: string, base = '/dicom-web'): Promise<ServerResult | null> {
   let instances: DicomJsonDataset[];
   try {
     instances = await fetchJson<DicomJsonDataset[]>(`${base}/studies/${studyUid}/series/${seriesUid}/instances?includefield=00200013`, { timeoutMs: 15_000 });

@@ -18,12 +18,20 @@ import { FrameStreamer } from './frameStreamer.ts';
 import type { PixelFormat } from './storedToHu.ts';
 import type { DecodedSeg, SegSource } from '../seg/segModel.ts';
 import { submitRead } from '../sync/submitRead.ts';
-import { latestServerResult } from '../sync/serverResults.ts';
 import { segWorker } from '../seg/segWorkerClient.ts';
 import { appSync } from '../sync/appSync.ts';
 import { ContouringSession } from '../contouring/contouringSession.ts';
 import { labelmapHasVoxels } from '../contouring/labelmapGrid.ts';
 import { ReadFormSession } from '../form/readFormSession.ts';
+import { latestInSeries, latestServerResult } from '../sync/serverResults.ts';
+
+/** ?review=<SEG series>&reader=<name>: a lead opening a reader's read. */
+function reviewRequest(): { seriesUid: string; reader: string } | null {
+  const params = new URLSearchParams(location.search);
+  const seriesUid = params.get('review');
+  if (!seriesUid || !/^[0-9.]+$/.test(seriesUid)) return null;
+  return { seriesUid, reader: (params.get('reader') ?? 'a reader').slice(0, 64) };
+}
 import { loadStudyConfig, type StudyConfig } from '../contouring/segmentConfig.ts';
 import { useContouringStore } from '../stores/contouringStore.ts';
 import { useProfileStore } from '../stores/profileStore.ts';
@@ -275,6 +283,13 @@ export class SeriesViewer {
     );
     this.contouring = session;
     segWorker().warm();
+    const review = reviewRequest();
+    if (review) {
+      await session.attach();
+      if (this.destroyed) return;
+      if (this.has3d) await session.attach3d(VIEWPORT_3D);
+      return this.loadReview(session, review);
+    }
     const restored = await this.restoreDraft(session, grid.dimensions);
     if (this.destroyed) return;
     await session.attach();
@@ -319,6 +334,28 @@ export class SeriesViewer {
     });
     session.onEdited = (slices) => this.autosave?.changed(slices);
     return restored;
+  }
+
+  /** A lead looks at a reader's submitted SEG: loaded from the archive, never saved as the lead's own. */
+  private reviewing: string | null = null;
+
+  private async loadReview(session: ContouringSession, review: { seriesUid: string; reader: string }): Promise<void> {
+    const status = useSaveStatusStore.getState();
+    status.reset();
+    this.reviewing = review.reader;
+    const found = await latestInSeries(this.studyUid, review.seriesUid);
+    if (this.destroyed) return;
+    if (!found) {
+      status.set({ state: 'error', error: `The read of ${review.reader} is not available (not submitted yet, or not visible to you).` });
+      return;
+    }
+    try {
+      const decoded = await this.decodeOnThisCt(found.bytes);
+      session.replaceLabelmap(decoded.labels, decoded.segments.map((s) => ({ ...s, visible: true, locked: true })));
+      status.set({ restoredMessage: `Reviewing the read of ${review.reader} (instance ${found.instanceNumber}). Changes are not saved.` });
+    } catch (err) {
+      status.set({ state: 'error', error: `The read of ${review.reader} could not be loaded: ${err instanceof Error ? err.message : String(err)}` });
+    }
   }
 
   /** Offers or loads the reader's latest result on the archive, when this device did not send it. */
@@ -525,6 +562,7 @@ export class SeriesViewer {
     const session = this.contouring;
     const source = this.segSource();
     if (!session || !source) throw new Error('the series is not ready');
+    if (this.reviewing) throw new Error(`this is the read of ${this.reviewing}, open for review; it is not submitted again`);
     const form = this.readForm?.formForSubmit();
     await this.autosave?.flush();
     const user = useProfileStore.getState().reader || '(unnamed reader)';

@@ -1,0 +1,88 @@
+// A reader's worklist: their assigned cases with their state (new, in progress, submitted, and
+// "waiting to sync" while this device still holds the result), filterable, and the next case.
+// It names no other reader and shows nothing of their progress: the server sends none.
+import { useEffect, useState } from 'react';
+import { useRouteStore } from '../stores/routeStore.ts';
+import { viewerPath } from '../app/routes.ts';
+import { UserMenu } from '../app/LoginPage.tsx';
+import { caseKey, localDb } from '../storage/localDb.ts';
+import { useProfileStore } from '../stores/profileStore.ts';
+import { fetchWorklist, markCaseOpened, type WorklistItem, type WorklistState } from './studyApi.ts';
+
+const STATE_LABEL: Record<WorklistState | 'waiting', string> = { new: 'New', in_progress: 'In progress', submitted: 'Submitted', waiting: 'Submitted, waiting to sync' };
+
+/** Opens a case: the server hears of it (audit log, "in progress"), then the viewer. */
+export async function openCase(item: Pick<WorklistItem, 'caseId' | 'studyInstanceUid' | 'seriesInstanceUid'>): Promise<void> {
+  // Offline, the case opens anyway from this device's copy.
+  await markCaseOpened(item.caseId).catch(() => undefined);
+  useRouteStore.getState().navigate(viewerPath(item.studyInstanceUid, item.seriesInstanceUid));
+}
+
+export function WorklistPage() {
+  const [items, setItems] = useState<WorklistItem[] | null>(null);
+  const [waiting, setWaiting] = useState<Set<string>>(new Set());
+  const [error, setError] = useState<string | null>(null);
+  const [filter, setFilter] = useState<'' | WorklistState>('');
+  const [q, setQ] = useState('');
+  const user = useProfileStore((s) => s.reader);
+
+  useEffect(() => {
+    let live = true;
+    fetchWorklist({ state: filter ? [filter] : undefined, q: q.trim() || undefined })
+      .then((r) => live && (setItems(r.items), setError(null)))
+      .catch((err: unknown) => live && setError(err instanceof Error ? err.message : String(err)));
+    // Results this device has not sent yet.
+    void localDb().outbox.where('state').anyOf('waiting', 'sending').toArray().then((rows) => live && setWaiting(new Set(rows.filter((r) => r.user === user).map((r) => r.caseKey))));
+    return () => {
+      live = false;
+    };
+  }, [filter, q, user]);
+
+  const stateOf = (i: WorklistItem) => (waiting.has(caseKey(i.studyInstanceUid, i.seriesInstanceUid)) ? 'waiting' : i.state);
+  const next = items?.find((i) => i.state !== 'submitted' && stateOf(i) !== 'waiting');
+  return (
+    <main className="study-browser">
+      <header className="page-header">
+        <h1>My cases</h1>
+        {next && <button className="primary" data-testid="next-case" onClick={() => void openCase(next)}>Open next case ({next.label})</button>}
+        <span className="spacer" />
+        <UserMenu />
+      </header>
+      <div className="worklist-filters">
+        <label>
+          State{' '}
+          <select value={filter} onChange={(e) => setFilter(e.target.value as '' | WorklistState)} aria-label="Filter by state">
+            <option value="">All</option>
+            <option value="new">New</option>
+            <option value="in_progress">In progress</option>
+            <option value="submitted">Submitted</option>
+          </select>
+        </label>
+        <label>
+          Case <input value={q} onChange={(e) => setQ(e.target.value)} placeholder="label contains…" aria-label="Filter by case label" />
+        </label>
+      </div>
+      {error && <p className="error-text" role="alert">{error}</p>}
+      {items === null && !error && <p className="muted" role="status">Loading your cases…</p>}
+      {items && items.length === 0 && <p className="muted">No cases {filter || q ? 'match' : 'are assigned to you'}.</p>}
+      {items && items.length > 0 && (
+        <table className="studies" data-testid="worklist">
+          <thead>
+            <tr><th>Case</th><th>Study</th><th>State</th><th>Submitted</th><th /></tr>
+          </thead>
+          <tbody>
+            {items.map((i) => (
+              <tr key={i.caseId} data-case-id={i.caseId} data-state={stateOf(i)}>
+                <td>{i.label}</td>
+                <td>{i.studyName}</td>
+                <td>{STATE_LABEL[stateOf(i)]}</td>
+                <td>{i.submittedAt ? new Date(i.submittedAt).toLocaleString() : ''}</td>
+                <td><button onClick={() => void openCase(i)}>Open</button></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </main>
+  );
+}
