@@ -1,10 +1,13 @@
 // npm run bench -- server: what the blinding gateway costs. 20 simulated readers, logged in, each
 // streaming every frame of a CT (six requests at a time, as a browser does over HTTP/1.1) through
-// the gateway with requireLogin on, against the same load straight from Orthanc, in the same run,
-// rounds alternating. Then the worklist query with 10,000 cases and 20 readers. Prints JSON lines.
-//   tsx bench/server.ts APP_BASE ORTHANC_URL   (APP_BASE unused: the gateway under test is started here)
+// the gateway with requireLogin on, against the same load straight from Orthanc and through the
+// gateway with requireLogin off (the plain pass-through: what the hop alone costs), in the same
+// run, rounds rotating the order. The load generator, the gateway and Orthanc share this machine's
+// cores, so the figures include their competition for CPU; the CPU seconds each used are reported
+// with them. Then the worklist query with 10,000 cases and 20 readers. Prints JSON lines.
+//   tsx bench/server.ts APP_BASE ORTHANC_URL   (APP_BASE unused: the gateways under test are started here)
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -18,7 +21,7 @@ const [, orthancUrl = 'http://127.0.0.1:18644'] = process.argv.slice(2);
 const root = resolve(import.meta.dirname, '..');
 const READERS = 20;
 const PER_READER = 6;
-const ROUNDS = Number(process.env.CTAW_BENCH_RUNS ?? 3);
+const ROUNDS = Number(process.env.CTAW_BENCH_RUNS ?? 5);
 const ACCEPT = 'multipart/related; type="application/octet-stream"; transfer-syntax=*';
 const ADMIN_PASSWORD = 'bench keeper secret';
 const READER_PASSWORD = 'bench viewer secret';
@@ -51,12 +54,24 @@ async function post(base: string, s: Session, path: string, body: unknown): Prom
   return res.json();
 }
 
-/** The gateway as it runs in production, in a process of its own, with requireLogin on. */
-async function startGateway(): Promise<{ base: string; stop: () => Promise<void> }> {
+/** CPU seconds (user + system) a process has used so far; 0 when it cannot be read. */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** A gateway as it runs in production, in a node process of its own (tsx as a loader, so that
+ * its pid is the server's). */
+async function startGateway(requireLogin: boolean): Promise<{ base: string; pid: number | undefined; stop: () => Promise<void> }> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'ctaw-bench-gateway-'));
-  const child = spawn(join(root, 'node_modules/.bin/tsx'), [join(root, 'server/main.ts')], {
-    env: { ...process.env, CTAW_PORT: String(port), CTAW_ORTHANC_URL: orthancUrl, CTAW_REQUIRE_LOGIN: 'true', CTAW_PGLITE_DIR: dir, CTAW_DIST: '', CTAW_LOG: '0', CTAW_ADMIN_PASSWORD: ADMIN_PASSWORD },
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'server/main.ts')], {
+    cwd: root,
+    env: { ...process.env, CTAW_PORT: String(port), CTAW_ORTHANC_URL: orthancUrl, CTAW_REQUIRE_LOGIN: String(requireLogin), CTAW_PGLITE_DIR: dir, CTAW_DIST: '', CTAW_LOG: '0', CTAW_ADMIN_PASSWORD: ADMIN_PASSWORD },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;
@@ -68,6 +83,7 @@ async function startGateway(): Promise<{ base: string; stop: () => Promise<void>
   }
   return {
     base,
+    pid: child.pid,
     stop: async () => {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
@@ -82,13 +98,20 @@ interface Run {
   latenciesMs: number[];
   bytes: number;
   errors: number;
+  /** CPU seconds used during the run by the gateway process and by Orthanc */
+  gatewayCpuS: number;
+  orthancCpuS: number;
 }
 
+const orthancPidFile = process.env.CTAW_ORTHANC_DIR ? join(process.env.CTAW_ORTHANC_DIR, 'orthanc.pid') : '';
+const orthancPid = orthancPidFile && existsSync(orthancPidFile) ? Number(readFileSync(orthancPidFile, 'utf8')) : undefined;
+
 /** Every reader fetches every frame, PER_READER requests at a time; all readers at once. */
-async function load(base: string, ds: Dataset, sops: string[], sessions: Array<Session | null>): Promise<Run> {
+async function load(base: string, ds: Dataset, sops: string[], sessions: Array<Session | null>, gatewayPid?: number): Promise<Run> {
   const latenciesMs: number[] = [];
   let bytes = 0;
   let errors = 0;
+  const cpu0 = [cpuSeconds(gatewayPid), cpuSeconds(orthancPid)];
   const t0 = performance.now();
   await Promise.all(
     sessions.map(async (s, reader) => {
@@ -116,12 +139,13 @@ async function load(base: string, ds: Dataset, sops: string[], sessions: Array<S
       );
     }),
   );
-  return { wallMs: performance.now() - t0, latenciesMs, bytes, errors };
+  return { wallMs: performance.now() - t0, latenciesMs, bytes, errors, gatewayCpuS: cpuSeconds(gatewayPid) - cpu0[0], orthancCpuS: cpuSeconds(orthancPid) - cpu0[1] };
 }
 
 async function frames(): Promise<void> {
   const ds = (await sharedCovid(orthancUrl)) ?? (await synthetic300(orthancUrl));
-  const gw = await startGateway();
+  const gw = await startGateway(true);
+  const plain = await startGateway(false);
   try {
     const admin = await login(gw.base, 'admin', ADMIN_PASSWORD);
     const study = (await post(gw.base, admin, '/api/studies', { name: `bench ${Date.now()}`, readersPerCase: READERS, seed: 'bench' })) as { study: { id: number } };
@@ -137,32 +161,36 @@ async function frames(): Promise<void> {
     const sops = ((await listed.json()) as Array<Record<string, { Value: string[] }>>).map((d) => d['00080018'].Value[0]);
     if (sops.length !== ds.count) throw new Error(`the gateway listed ${sops.length} of ${ds.count} instances`);
 
-    // One warm-up of each, then rounds alternating which goes first.
-    await load(orthancUrl, ds, sops, sessions.map(() => null));
-    await load(gw.base, ds, sops, sessions);
-    const direct: Run[] = [];
-    const gateway: Run[] = [];
+    const anonymous = sessions.map(() => null);
+    const ways = {
+      direct: () => load(orthancUrl, ds, sops, anonymous),
+      passthrough: () => load(plain.base, ds, sops, anonymous, plain.pid),
+      gateway: () => load(gw.base, ds, sops, sessions, gw.pid),
+    };
+    const names = Object.keys(ways) as Array<keyof typeof ways>;
+    for (const name of names) await ways[name](); // warm-up
+    const runs: Record<keyof typeof ways, Run[]> = { direct: [], passthrough: [], gateway: [] };
     for (let round = 0; round < ROUNDS; round++) {
-      if (round % 2 === 0) {
-        direct.push(await load(orthancUrl, ds, sops, sessions.map(() => null)));
-        gateway.push(await load(gw.base, ds, sops, sessions));
-      } else {
-        gateway.push(await load(gw.base, ds, sops, sessions));
-        direct.push(await load(orthancUrl, ds, sops, sessions.map(() => null)));
+      for (let i = 0; i < names.length; i++) {
+        const name = names[(round + i) % names.length];
+        runs[name].push(await ways[name]());
       }
     }
-    const p99 = (runs: Run[]) => quantile(runs.flatMap((r) => r.latenciesMs), 0.99);
-    const mbps = (runs: Run[]) => median(runs.map((r) => r.bytes / 2 ** 20 / (r.wallMs / 1000)));
-    const wall = (runs: Run[]) => median(runs.map((r) => r.wallMs));
-    const extra = { readers: READERS, perReader: PER_READER, frames: sops.length * READERS, rounds: ROUNDS };
-    emit('frames_p99_ms_gateway', p99(gateway), 'ms', ds.name, { ...extra, p50: Math.round(quantile(gateway.flatMap((r) => r.latenciesMs), 0.5)) });
-    emit('frames_p99_ms_direct', p99(direct), 'ms', ds.name, { ...extra, p50: Math.round(quantile(direct.flatMap((r) => r.latenciesMs), 0.5)) });
-    emit('frames_mb_per_s_gateway', mbps(gateway), 'MiB/s', ds.name, { wallMs: gateway.map((r) => Math.round(r.wallMs)) });
-    emit('frames_mb_per_s_direct', mbps(direct), 'MiB/s', ds.name, { wallMs: direct.map((r) => Math.round(r.wallMs)) });
-    emit('gateway_overhead_pct', ((wall(gateway) - wall(direct)) / wall(direct)) * 100, '%', ds.name, { what: 'median wall time of the 20-reader load, gateway vs direct' });
-    emit('load_errors', gateway.reduce((n, r) => n + r.errors, 0) + direct.reduce((n, r) => n + r.errors, 0), 'count', ds.name, { gateway: gateway.map((r) => r.errors), direct: direct.map((r) => r.errors) });
+    const all = (rs: Run[]) => rs.flatMap((r) => r.latenciesMs);
+    const mbps = (rs: Run[]) => median(rs.map((r) => r.bytes / 2 ** 20 / (r.wallMs / 1000)));
+    const wall = (rs: Run[]) => median(rs.map((r) => r.wallMs));
+    const cpu = (rs: Run[]) => ({ gatewayCpuS: Math.round(median(rs.map((r) => r.gatewayCpuS)) * 10) / 10, orthancCpuS: Math.round(median(rs.map((r) => r.orthancCpuS)) * 10) / 10 });
+    const extra = { readers: READERS, perReader: PER_READER, frames: sops.length * READERS, rounds: ROUNDS, cores: (await import('node:os')).availableParallelism() };
+    emit('frames_p99_ms_gateway', quantile(all(runs.gateway), 0.99), 'ms', ds.name, { ...extra, p50: Math.round(quantile(all(runs.gateway), 0.5)) });
+    emit('frames_p99_ms_direct', quantile(all(runs.direct), 0.99), 'ms', ds.name, { ...extra, p50: Math.round(quantile(all(runs.direct), 0.5)) });
+    emit('frames_p99_ms_passthrough', quantile(all(runs.passthrough), 0.99), 'ms', ds.name, { ...extra, p50: Math.round(quantile(all(runs.passthrough), 0.5)), what: 'the gateway with requireLogin off' });
+    for (const name of names) emit(`frames_mb_per_s_${name}`, mbps(runs[name]), 'MiB/s', ds.name, { wallMs: runs[name].map((r) => Math.round(r.wallMs)), ...cpu(runs[name]) });
+    emit('gateway_overhead_pct', ((wall(runs.gateway) - wall(runs.direct)) / wall(runs.direct)) * 100, '%', ds.name, { what: 'median wall time of the 20-reader load: gateway (requireLogin on) vs straight from Orthanc' });
+    emit('blinding_overhead_pct', ((wall(runs.gateway) - wall(runs.passthrough)) / wall(runs.passthrough)) * 100, '%', ds.name, { what: 'the same: gateway with requireLogin on vs off (sessions, access checks)' });
+    emit('load_errors', names.reduce((n, name) => n + runs[name].reduce((m, r) => m + r.errors, 0), 0), 'count', ds.name, Object.fromEntries(names.map((name) => [name, runs[name].map((r) => r.errors)])));
   } finally {
     await gw.stop();
+    await plain.stop();
   }
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # npm run bench [-- GROUP]: starts its own Orthanc and server, prints one JSON object per line
-# ({"name", "value", "unit", "dataset"}), stops them after. Groups: viewer, contouring, seg (default: all).
+# ({"name", "value", "unit", "dataset"}), stops them after. Groups: viewer, contouring, seg, server
+# (default: all). server starts its own gateway (requireLogin on) and needs only Orthanc.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh >&2
@@ -9,14 +10,14 @@ source scripts/stack.sh
 ORTHANC_PORT="${CTAW_BENCH_ORTHANC_PORT:-18644}"
 APP_PORT="${CTAW_BENCH_PORT:-5182}"
 trap 'stack_down' EXIT
-node_modules/.bin/vite build --logLevel error >&2
+[ "$group" = server ] || node_modules/.bin/vite build --logLevel error >&2
 stack_up bench "$ORTHANC_PORT" "$APP_PORT" >&2
-stack_server "$APP_PORT" >&2
+[ "$group" = server ] || stack_server "$APP_PORT" >&2
 run_group() {
   node_modules/.bin/tsx "bench/$1.ts" "http://127.0.0.1:$APP_PORT" "$CTAW_ORTHANC_URL"
 }
 case "$group" in
-  viewer|contouring|seg) run_group "$group" ;;
-  all) run_group viewer; run_group contouring; run_group seg ;;
-  *) echo "unknown bench group: $group (known: viewer, contouring, seg)" >&2; exit 2 ;;
+  viewer|contouring|seg|server) run_group "$group" ;;
+  all) run_group viewer; run_group contouring; run_group seg; run_group server ;;
+  *) echo "unknown bench group: $group (known: viewer, contouring, seg, server)" >&2; exit 2 ;;
 esac

@@ -3,10 +3,15 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { ServerConfig } from './config.ts';
 import type { Database } from './db/database.ts';
 import { dicomwebProxy } from './dicomwebProxy.ts';
+import { AccessFacts } from './gateway/accessFacts.ts';
+import { loginGate } from './gateway/loginGate.ts';
+import { Upstream } from './gateway/upstream.ts';
 import { attachIdentity } from './identity/attachIdentity.ts';
 import type { Clock } from './identity/sessions.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
+import { studyRoutes } from './routes/studies.ts';
+import { worklistRoutes } from './routes/worklist.ts';
 import { staticApp } from './staticApp.ts';
 
 /** opts.db: a database the caller opened (and closes); opts.clock: tests' time. */
@@ -26,17 +31,29 @@ export async function buildApp(config: ServerConfig, opts: { logger?: boolean; d
     // Cookies are Secure and request.ip is the browser's only when X-Forwarded-* can be believed.
     trustProxy: config.trustProxy ?? false,
   });
-  await attachIdentity(app, config, { db: opts.db, clock: opts.clock });
+  const identity = await attachIdentity(app, config, { db: opts.db, clock: opts.clock });
+  // Before any route, so that it guards them all.
+  if (config.requireLogin) loginGate(app);
+  const access = new AccessFacts(identity.db);
   app.get('/api/health', async () => {
     const orthanc = await fetch(`${config.orthancUrl}/system`, { signal: AbortSignal.timeout(2000) }).then(
       (res) => res.ok,
       () => false,
     );
-    return { ok: true, orthanc };
+    // requireLogin tells the SPA to show its login; absent when off, as the answer was before.
+    return { ok: true, orthanc, ...(config.requireLogin ? { requireLogin: true } : {}) };
   });
   await app.register(authRoutes, { prefix: '/api/auth' });
   await app.register(adminRoutes, { prefix: '/api/admin' });
-  await app.register(dicomwebProxy, { orthancUrl: config.orthancUrl, timeoutMs: config.upstreamTimeoutMs });
+  await app.register(studyRoutes, { prefix: '/api', orthancUrl: config.orthancUrl, access });
+  await app.register(worklistRoutes, { prefix: '/api' });
+  await app.register(dicomwebProxy, {
+    orthancUrl: config.orthancUrl,
+    timeoutMs: config.upstreamTimeoutMs,
+    blinding: config.requireLogin
+      ? { upstream: new Upstream(config.orthancUrl, config.upstreamTimeoutMs), access, db: identity.db, stowLimitBytes: config.stowLimitBytes ?? 512 * 1024 * 1024 }
+      : null,
+  });
   if (config.distDir) await app.register(staticApp, { distDir: config.distDir });
   return app;
 }

@@ -13,6 +13,14 @@ export interface ServerConfig extends IdentitySettings {
   upstreamTimeoutMs: number;
   /** honour X-Forwarded-Proto/-For from a reverse proxy: Fastify's trustProxy (true, or the proxy's addresses/CIDRs) */
   trustProxy?: boolean | string;
+  /**
+   * Every /api and /dicom-web route but /api/health and /api/auth/login needs a session, and the
+   * DICOMweb gateway blinds readers to each other's results (server/gateway/). Off (the default
+   * until the browser has a login screen): /dicom-web passes through as before.
+   */
+  requireLogin?: boolean;
+  /** STOW-RS bodies the blinding gateway buffers and checks, at most (bytes) */
+  stowLimitBytes?: number;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -28,5 +36,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     sessionIdleMinutes: Number(env.CTAW_SESSION_IDLE_MINUTES ?? 120),
     sessionMaxHours: Number(env.CTAW_SESSION_MAX_HOURS ?? 12),
     bootstrapAdmin: { password: env.CTAW_ADMIN_PASSWORD || null },
+    requireLogin: env.CTAW_REQUIRE_LOGIN === 'true' || env.CTAW_REQUIRE_LOGIN === '1',
+    stowLimitBytes: Number(env.CTAW_STOW_LIMIT_MB ?? 512) * 1024 * 1024,
   };
 }

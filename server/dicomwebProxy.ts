@@ -1,8 +1,11 @@
 // DICOMweb gateway: streams /dicom-web/* to Orthanc and back, keeping status, content types and
-// Accept. Later the blinding filter hooks in here (it is the only door to Orthanc).
+// Accept. With config.requireLogin the blinding gateway (gateway/blindedProxy.ts) answers instead;
+// without, this plain pass-through is all there is (it is the only door to Orthanc either way).
 import http from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { checkDicomwebPath } from './dicomwebPath.ts';
+import { checkDicomwebPath, parseDicomwebResource } from './dicomwebPath.ts';
+import { type BlindingOptions, blindedHandler } from './gateway/blindedProxy.ts';
+import { notFound } from './gateway/upstream.ts';
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'proxy-authorization', 'proxy-authenticate']);
 // Never forwarded to Orthanc: the browser's credentials are the gateway's business.
@@ -11,6 +14,8 @@ const REQUEST_DROP = new Set([...HOP_BY_HOP, 'cookie', 'authorization', 'origin'
 export interface ProxyOptions {
   orthancUrl: string;
   timeoutMs: number;
+  /** requireLogin: who may see and store what */
+  blinding?: BlindingOptions | null;
 }
 
 export async function dicomwebProxy(app: FastifyInstance, opts: ProxyOptions): Promise<void> {
@@ -19,12 +24,19 @@ export async function dicomwebProxy(app: FastifyInstance, opts: ProxyOptions): P
 
   // Bodies (STOW-RS multipart) stream through untouched.
   app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
+  const blinded = opts.blinding ? blindedHandler(opts.blinding) : null;
 
-  const handler = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+  const handler = async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     const verdict = checkDicomwebPath(request.method, request.raw.url ?? '');
     if (!verdict.ok) {
       await reply.code(verdict.status).type('application/json').send({ error: verdict.reason });
       return;
+    }
+    if (blinded) {
+      const path = verdict.upstreamPath.split('?')[0];
+      const resource = parseDicomwebResource(request.method, path);
+      if (!resource) return notFound(reply);
+      return blinded(request, reply, resource, path, verdict.upstreamPath.slice(path.length + 1));
     }
     const headers: http.OutgoingHttpHeaders = {};
     for (const [name, value] of Object.entries(request.headers)) {

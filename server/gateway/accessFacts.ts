@@ -1,0 +1,121 @@
+// Loads what blinding.ts decides on from the gateway's tables, for many UIDs in one query (a QIDO
+// answer) or one (a WADO request). Series facts are kept a few seconds per caller: a reader
+// streaming a CT asks about the same series for every frame. Every change this process makes to
+// cases, assignments or results clears them; another replica's change is seen within the TTL.
+import type { Queryable } from '../db/database.ts';
+import type { Caller, SeriesFacts, StudyFacts } from './blinding.ts';
+
+const TTL_MS = 5_000;
+const MAX_ENTRIES = 20_000;
+
+interface CaseRow {
+  id: number;
+  study_instance_uid: string;
+  assigned: boolean;
+}
+
+interface ResultSeriesRow {
+  study_instance_uid: string;
+  case_id: number;
+  user_id: number;
+  owner_assigned: boolean;
+  case_complete: boolean;
+}
+
+/** A case is complete when it has assigned readers and each of them has a stored result. */
+export const CASE_COMPLETE_SQL = (caseId: string) => `(EXISTS (SELECT 1 FROM assignments ca WHERE ca.case_id = ${caseId})
+  AND NOT EXISTS (SELECT 1 FROM assignments ca WHERE ca.case_id = ${caseId}
+                   AND NOT EXISTS (SELECT 1 FROM results cr WHERE cr.case_id = ca.case_id AND cr.user_id = ca.user_id)))`;
+
+export class AccessFacts {
+  // Promises, not values: the frames of one series arrive a hundred at a time, and when the entry
+  // has expired they must wait for one query, not send a hundred (the embedded database answers
+  // one query at a time, on the event loop).
+  private readonly cache = new Map<string, { facts: Promise<SeriesFacts>; at: number }>();
+
+  constructor(
+    private readonly db: Queryable,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Drops every cached fact (after a change to cases, assignments or results). */
+  invalidate(): void {
+    this.cache.clear();
+  }
+
+  async series(caller: Caller, seriesUids: string[]): Promise<Map<string, SeriesFacts>> {
+    const pending = new Map<string, Promise<SeriesFacts>>();
+    const missing: string[] = [];
+    const now = this.now();
+    for (const uid of new Set(seriesUids)) {
+      const hit = this.cache.get(`${caller.id}|${uid}`);
+      if (hit && now - hit.at < TTL_MS) pending.set(uid, hit.facts);
+      else missing.push(uid);
+    }
+    if (missing.length) {
+      const loaded = this.load(caller, missing);
+      if (this.cache.size + missing.length > MAX_ENTRIES) this.cache.clear();
+      for (const uid of missing) {
+        const facts = loaded.then((m) => m.get(uid)!);
+        pending.set(uid, facts);
+        const key = `${caller.id}|${uid}`;
+        const entry = { facts, at: now };
+        this.cache.set(key, entry);
+        // A failed query is not remembered.
+        facts.catch(() => {
+          if (this.cache.get(key) === entry) this.cache.delete(key);
+        });
+      }
+    }
+    const out = new Map<string, SeriesFacts>();
+    for (const [uid, facts] of pending) out.set(uid, await facts);
+    return out;
+  }
+
+  /** One query for any number of series (one round trip: on the embedded database each is a few ms
+   * of the event loop). */
+  private async load(caller: Caller, missing: string[]): Promise<Map<string, SeriesFacts>> {
+    const res = await this.db.query<{ uid: string; cases: CaseRow[] | null; result: ResultSeriesRow | null }>(
+      `SELECT u.uid,
+              (SELECT json_agg(json_build_object(
+                        'id', c.id, 'study_instance_uid', c.study_instance_uid,
+                        'assigned', EXISTS (SELECT 1 FROM assignments a WHERE a.case_id = c.id AND a.user_id = $2)) ORDER BY c.id)
+                 FROM cases c WHERE c.series_instance_uid = u.uid) AS cases,
+              (SELECT json_build_object(
+                        'study_instance_uid', rs.study_instance_uid, 'case_id', rs.case_id, 'user_id', rs.user_id,
+                        'owner_assigned', EXISTS (SELECT 1 FROM assignments a WHERE a.case_id = rs.case_id AND a.user_id = rs.user_id),
+                        'case_complete', ${CASE_COMPLETE_SQL('rs.case_id')})
+                 FROM result_series rs WHERE rs.series_instance_uid = u.uid) AS result
+         FROM unnest($1::text[]) AS u (uid)`,
+      [missing, caller.id],
+    );
+    const out = new Map<string, SeriesFacts>();
+    for (const uid of missing) out.set(uid, { cases: [], result: null });
+    for (const row of res.rows) {
+      const r = row.result;
+      out.set(row.uid, {
+        cases: (row.cases ?? []).map((c) => ({ caseId: c.id, studyUid: c.study_instance_uid, assignedToCaller: c.assigned })),
+        result: r ? { caseId: r.case_id, studyUid: r.study_instance_uid, ownerId: r.user_id, ownerAssigned: r.owner_assigned, caseComplete: r.case_complete } : null,
+      });
+    }
+    return out;
+  }
+
+  async seriesOne(caller: Caller, seriesUid: string): Promise<SeriesFacts> {
+    return (await this.series(caller, [seriesUid])).get(seriesUid)!;
+  }
+
+  async studies(caller: Caller, studyUids: string[]): Promise<Map<string, StudyFacts>> {
+    const out = new Map<string, StudyFacts>();
+    for (const uid of studyUids) out.set(uid, { hasCase: false, assignedToCaller: false });
+    if (studyUids.length === 0) return out;
+    const res = await this.db.query<{ study_instance_uid: string; assigned: boolean }>(
+      `SELECT c.study_instance_uid,
+              bool_or(EXISTS (SELECT 1 FROM assignments a WHERE a.case_id = c.id AND a.user_id = $2)) AS assigned
+         FROM cases c WHERE c.study_instance_uid = ANY($1::text[]) GROUP BY c.study_instance_uid`,
+      [[...new Set(studyUids)], caller.id],
+    );
+    for (const row of res.rows) out.set(row.study_instance_uid, { hasCase: true, assignedToCaller: row.assigned });
+    return out;
+  }
+}
