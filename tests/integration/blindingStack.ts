@@ -120,7 +120,8 @@ export interface PhantomCt {
   seed: string;
   studyUid: string;
   seriesUid: string;
-  files: string[];
+  /** the Part 10 files' bytes, in slice order */
+  files: Uint8Array[];
   sopUids: string[];
   rows: number;
   slices: number;
@@ -137,7 +138,9 @@ export function phantomCt(label: string, slices = 4): PhantomCt {
     rows, columns: rows, slices, pixelSpacingMm: 10, sliceSpacingMm: 10, seed,
     patientName: 'BLIND^TEST', patientId, studyDescription: 'blinding test', seriesDescription: `${label} CT`,
   });
-  return { seed, ...made, sopUids: made.files.map((_, k) => derivedUid(seed, `instance-${k}`)), rows, slices, patientId };
+  const files = made.files.map((f) => new Uint8Array(readFileSync(f)));
+  rmSync(dir, { recursive: true, force: true });
+  return { seed, studyUid: made.studyUid, seriesUid: made.seriesUid, files, sopUids: made.files.map((_, k) => derivedUid(seed, `instance-${k}`)), rows, slices, patientId };
 }
 
 export function stowBody(objects: Uint8Array[], boundary = `ctaw-test-${randomUUID()}`): { body: Buffer; contentType: string } {
@@ -153,7 +156,7 @@ export function stow(gw: Gateway, who: Who, objects: Uint8Array[], path = '/dico
 }
 
 export function ctFiles(ct: PhantomCt): Uint8Array[] {
-  return ct.files.map((f) => new Uint8Array(readFileSync(f)));
+  return ct.files;
 }
 
 /** A SEG of the phantom CT, as the app encodes it (one painted voxel per slice). */
