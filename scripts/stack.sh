@@ -31,7 +31,27 @@ stack_server() {
   return 1
 }
 
+# A second gateway on the same Orthanc that asks for a login (the reading-study tests), with its
+# own fresh database and a known first admin password.
+STACK_LOGIN_PID=""
+stack_login_server() {
+  local app_port="$1" name="$2"
+  rm -rf "$ROOT/.data/$name-pglite"
+  CTAW_PORT="$app_port" CTAW_LOG="${CTAW_LOG:-0}" CTAW_REQUIRE_LOGIN=true CTAW_PGLITE_DIR="$ROOT/.data/$name-pglite" \
+    CTAW_ADMIN_PASSWORD="$CTAW_TEST_ADMIN_PASSWORD" "$ROOT/node_modules/.bin/tsx" "$ROOT/server/main.ts" >/dev/null &
+  STACK_LOGIN_PID=$!
+  for _ in $(seq 1 300); do
+    if curl -fsS "http://127.0.0.1:$app_port/api/health" >/dev/null 2>&1; then return 0; fi
+    kill -0 "$STACK_LOGIN_PID" 2>/dev/null || { echo "[stack] login server exited" >&2; return 1; }
+    sleep 0.2
+  done
+  echo "[stack] login server did not start" >&2
+  return 1
+}
+
 stack_down() {
+  if [ -n "$STACK_LOGIN_PID" ]; then kill "$STACK_LOGIN_PID" 2>/dev/null || true; wait "$STACK_LOGIN_PID" 2>/dev/null || true; fi
+  STACK_LOGIN_PID=""
   if [ -n "$STACK_SERVER_PID" ]; then kill "$STACK_SERVER_PID" 2>/dev/null || true; wait "$STACK_SERVER_PID" 2>/dev/null || true; fi
   STACK_SERVER_PID=""
   if [ -n "$STACK_ORTHANC_DIR" ]; then "$ROOT/scripts/orthanc.sh" stop "$STACK_ORTHANC_DIR"; fi

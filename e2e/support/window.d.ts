@@ -8,6 +8,7 @@ interface CtawViewerHooks {
   labelCounts(): Record<number, number>;
   labelIndices(value: number): number[];
   labelHash(): string;
+  ownSegSeriesUid(): Promise<string>;
   huAt(indices: number[]): number[];
   huSlice(k: number): number[];
   scroll(viewportId: string, delta: number): void;

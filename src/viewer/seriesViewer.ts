@@ -23,7 +23,7 @@ import { appSync } from '../sync/appSync.ts';
 import { ContouringSession } from '../contouring/contouringSession.ts';
 import { labelmapHasVoxels } from '../contouring/labelmapGrid.ts';
 import { ReadFormSession } from '../form/readFormSession.ts';
-import { latestInSeries, latestServerResult } from '../sync/serverResults.ts';
+import { latestInSeries, latestServerResult, readerSeriesUid } from '../sync/serverResults.ts';
 
 /** ?review=<SEG series>&reader=<name>: a lead opening a reader's read. */
 function reviewRequest(): { seriesUid: string; reader: string } | null {
@@ -610,6 +610,11 @@ export class SeriesViewer {
   canvasToWorld(viewportId: string, canvas: Types.Point2): Types.Point3 | null {
     const viewport = this.layout?.engine.getViewport(viewportId);
     return viewport ? viewport.canvasToWorld(canvas) : null;
+  }
+
+  /** The Series Instance UID of this reader's SEGs of this case; used by the e2e tests. */
+  ownSegSeriesUid(): Promise<string> {
+    return readerSeriesUid(caseKey(this.studyUid, this.seriesUid), useProfileStore.getState().reader || '(unnamed reader)');
   }
 
   /** Voxel count per label value; used by the e2e tests. */
