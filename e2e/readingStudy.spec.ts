@@ -31,14 +31,14 @@ test.beforeAll(async () => {
   for (const userId of [readerA, readerB]) await admin.ok('POST', `/api/cases/${caseId}/assignments`, { userId });
 });
 
-async function loginAs(browser: Browser, username: string): Promise<Page> {
+async function loginAs(browser: Browser, username: string, password = TEST_PASSWORD): Promise<Page> {
   const context = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   await page.goto('/');
   await page.getByLabel('User name').fill(username);
-  await page.getByLabel('Password').fill(TEST_PASSWORD);
+  await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page.getByTestId('user-menu')).toBeVisible();
+  await expect(page.getByTestId('user-menu').first()).toBeVisible();
   return page;
 }
 
@@ -117,4 +117,38 @@ test('two readers and a lead: each reader sees only their own contours, the lead
   expect(await labelHash(lead)).toBe(hashA);
 
   for (const p of [a, b, lead]) await p.context().close();
+});
+
+test('the admin screen creates an account (its password shown once), a reading study with an archive CT as its case, and assigns readers', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const page = await loginAs(browser, 'admin', process.env.CTAW_TEST_ADMIN_PASSWORD!);
+  await expect(page.getByRole('heading', { name: 'Study administration' })).toBeVisible();
+
+  const username = `reader-c-${run}`;
+  await page.getByLabel('New user name').fill(username);
+  await page.getByLabel('Display name').fill('Cleo <b>Reader</b>');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  const notice = page.getByTestId('admin-notice');
+  await expect(notice).toContainText(`Created ${username}. Their password (shown once): `);
+  // Display names are text, never markup.
+  await expect(page.locator(`tr[data-user="${username}"]`)).toContainText('Cleo <b>Reader</b>');
+  const password = (await notice.textContent())!.split('(shown once): ')[1].trim();
+  const asC = await browser.newContext({ baseURL: base });
+  const login = await asC.request.post('/api/auth/login', { data: { username, password } });
+  expect(login.status()).toBe(200);
+  await asC.close();
+
+  const study = `Admin screen study ${run}`;
+  await page.getByLabel('Study name').fill(study);
+  await page.getByRole('button', { name: 'Create study' }).click();
+  const section = page.locator('.lead-study', { has: page.getByRole('heading', { name: study }) });
+  await section.getByRole('button', { name: 'Add CT series…' }).click();
+  // The COVID CT itself, not its compressed copies (same description, a few slices).
+  await section.locator('.series-picker label').filter({ hasText: 'COVID-CT-MD' }).filter({ hasText: `(${fx.covid.files.length} images)` }).getByRole('checkbox').check();
+  await section.getByRole('button', { name: 'Add 1 as cases' }).click();
+  await expect(section.getByRole('status')).toContainText('1 cases added');
+  await section.getByRole('button', { name: 'Assign readers' }).click();
+  await expect(section.getByRole('status')).toContainText('2 assignments made');
+  await expect(section.locator('.progress-tables')).toContainText('0 / 2');
+  await page.context().close();
 });

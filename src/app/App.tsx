@@ -7,6 +7,7 @@ import { LoginPage, SessionExpiredDialog } from './LoginPage.tsx';
 import { ViewerPage } from '../viewer/ViewerPage.tsx';
 import { WorklistPage } from '../study/WorklistPage.tsx';
 import { LeadPage } from '../study/LeadPage.tsx';
+import { AdminPage } from '../study/AdminPage.tsx';
 
 export function App() {
   const auth = useAuthStore((s) => s.state);
@@ -28,6 +29,7 @@ function Home() {
   const role = useAuthStore((s) => s.user?.role);
   if (role === 'reader') return <WorklistPage />;
   if (role === 'lead') return <LeadPage />;
+  if (role === 'admin') return <AdminPage />;
   return <StudyBrowser />;
 }
 

@@ -91,3 +91,53 @@ export function fetchStudyCases(studyId: number): Promise<{ cases: CaseProgress[
 export function fetchCaseReads(caseId: number): Promise<{ caseId: number; complete: boolean; reads: ReadSummary[] }> {
   return api(`/api/cases/${caseId}/reads`);
 }
+
+// --- the admin's calls ---
+
+export interface AdminUser {
+  id: number;
+  username: string;
+  displayName: string;
+  role: 'reader' | 'lead' | 'admin';
+  disabled: boolean;
+}
+
+export function fetchUsers(): Promise<{ users: AdminUser[] }> {
+  return api('/api/admin/users');
+}
+
+export function createUser(body: { username: string; displayName: string; role: AdminUser['role']; password?: string }): Promise<{ user: AdminUser; password?: string }> {
+  return api('/api/admin/users', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+}
+
+export function resetPassword(userId: number): Promise<{ user: AdminUser; password?: string }> {
+  return api(`/api/admin/users/${userId}/password`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+}
+
+export function setDisabled(userId: number, disabled: boolean): Promise<{ user: AdminUser }> {
+  return api(`/api/admin/users/${userId}/disable`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ disabled }) });
+}
+
+export function createStudy(body: { name: string; readersPerCase: number }): Promise<{ study: StudySummary }> {
+  return api('/api/studies', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+}
+
+export function addCases(studyId: number, cases: Array<{ studyInstanceUid: string; seriesInstanceUid: string; label?: string }>): Promise<{ cases: CaseProgress[] }> {
+  return api(`/api/studies/${studyId}/cases`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ cases }) });
+}
+
+export function assignReaders(studyId: number, seed?: string): Promise<{ assigned: number; seed: string }> {
+  return api(`/api/studies/${studyId}/assignments`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(seed ? { seed } : {}) });
+}
+
+export interface ReaderProgress {
+  userId: number;
+  username: string;
+  displayName: string;
+  assigned: number;
+  submitted: number;
+}
+
+export function fetchProgress(studyId: number): Promise<{ cases: CaseProgress[]; readers: ReaderProgress[] }> {
+  return api(`/api/studies/${studyId}/progress`);
+}
