@@ -17,18 +17,24 @@ stack_up() {
   export CTAW_PGLITE_DIR="$ROOT/.data/$name-pglite"
 }
 
+# Waits for a gateway's health check; up to 60 s: the first start in a new folder creates the
+# embedded database (~15 s on 2 cores).
+wait_for_gateway() {
+  local app_port="$1" pid="$2"
+  for _ in $(seq 1 300); do
+    if curl -fsS "http://127.0.0.1:$app_port/api/health" >/dev/null 2>&1; then return 0; fi
+    kill -0 "$pid" 2>/dev/null || { echo "[stack] the server on port $app_port exited" >&2; return 1; }
+    sleep 0.2
+  done
+  echo "[stack] the server on port $app_port did not start" >&2
+  return 1
+}
+
 stack_server() {
   local app_port="$1"
   CTAW_PORT="$app_port" CTAW_LOG="${CTAW_LOG:-0}" "$ROOT/node_modules/.bin/tsx" "$ROOT/server/main.ts" &
   STACK_SERVER_PID=$!
-  # Up to 60 s: the first start in a new folder creates the embedded database (~15 s on 2 cores).
-  for _ in $(seq 1 300); do
-    if curl -fsS "http://127.0.0.1:$app_port/api/health" >/dev/null 2>&1; then return 0; fi
-    kill -0 "$STACK_SERVER_PID" 2>/dev/null || { echo "[stack] server exited" >&2; return 1; }
-    sleep 0.2
-  done
-  echo "[stack] server did not start" >&2
-  return 1
+  wait_for_gateway "$app_port" "$STACK_SERVER_PID"
 }
 
 # A second gateway on the same Orthanc that asks for a login (the reading-study tests), with its
@@ -40,13 +46,7 @@ stack_login_server() {
   CTAW_PORT="$app_port" CTAW_LOG="${CTAW_LOG:-0}" CTAW_REQUIRE_LOGIN=true CTAW_PGLITE_DIR="$ROOT/.data/$name-pglite" \
     CTAW_ADMIN_PASSWORD="$CTAW_TEST_ADMIN_PASSWORD" "$ROOT/node_modules/.bin/tsx" "$ROOT/server/main.ts" >/dev/null &
   STACK_LOGIN_PID=$!
-  for _ in $(seq 1 300); do
-    if curl -fsS "http://127.0.0.1:$app_port/api/health" >/dev/null 2>&1; then return 0; fi
-    kill -0 "$STACK_LOGIN_PID" 2>/dev/null || { echo "[stack] login server exited" >&2; return 1; }
-    sleep 0.2
-  done
-  echo "[stack] login server did not start" >&2
-  return 1
+  wait_for_gateway "$app_port" "$STACK_LOGIN_PID"
 }
 
 stack_down() {
