@@ -104,6 +104,9 @@ test('two readers and a lead: each reader sees only their own contours, the lead
   expect(JSON.stringify(segSeriesSeenByB)).not.toContain(segSeriesA);
   await b.getByTestId('submit-read').click();
   await expect(b.getByTestId('sync-status')).toHaveAttribute('data-state', 'synced', { timeout: 90_000 });
+  // No case left: "Next case" leads back to the worklist, which has the case as submitted.
+  await b.getByTestId('next-case-after-submit').click();
+  await expect(b.locator(`[data-testid="worklist"] tr[data-case-id="${caseId}"]`)).toHaveAttribute('data-state', 'submitted');
 
   // Both submitted: the lead sees both reads, and A's opens on the CT as A drew it.
   await lead.reload();

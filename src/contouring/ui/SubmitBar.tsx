@@ -2,8 +2,29 @@
 import { useShallow } from 'zustand/react/shallow';
 import { syncSummary, useSyncStore } from '../../stores/syncStore.ts';
 import { useSaveStatusStore } from '../../stores/saveStatusStore.ts';
+import { useState } from 'react';
+import { useAuthStore } from '../../stores/authStore.ts';
+import { useRouteStore } from '../../stores/routeStore.ts';
+import { viewerPath } from '../../app/routes.ts';
+import { fetchWorklist, type WorklistItem } from '../../study/studyApi.ts';
+import { openCase } from '../../study/WorklistPage.tsx';
+
+/** After a submit: the reader's next case that is not done yet (the worklist when there is none). */
+function NextCase() {
+  const [busy, setBusy] = useState(false);
+  const go = async () => {
+    setBusy(true);
+    const here = location.pathname;
+    const { items } = await fetchWorklist({ state: ['in_progress', 'new'] }).catch(() => ({ items: [] as WorklistItem[] }));
+    const next = items.find((i) => viewerPath(i.studyInstanceUid, i.seriesInstanceUid) !== here);
+    if (next) await openCase(next);
+    else useRouteStore.getState().navigate('/');
+  };
+  return <button data-testid="next-case-after-submit" disabled={busy} onClick={() => void go()}>Next case →</button>;
+}
 
 export function SubmitBar({ submit }: { submit: () => Promise<string> }) {
+  const role = useAuthStore((s) => s.user?.role);
   const sync = useSyncStore(useShallow((s) => ({ online: s.online, waiting: s.waiting, sending: s.sending, failed: s.failed, lastError: s.lastError })));
   const { busy, message } = useSaveStatusStore(useShallow((s) => ({ busy: s.submitting, message: s.submitMessage })));
   const setBusy = (submitting: boolean) => useSaveStatusStore.getState().set({ submitting });
@@ -32,6 +53,7 @@ export function SubmitBar({ submit }: { submit: () => Promise<string> }) {
         Submit read
       </button>
       {message && <p className="muted" data-testid="submit-message">{message}</p>}
+      {role === 'reader' && message?.startsWith('Queued') && <NextCase />}
       <p className={`sync-status ${state}`} data-testid="sync-status" data-state={state} data-waiting={sync.waiting} role={state === 'failed' ? 'alert' : 'status'}>
         Server: {summary}
       </p>
