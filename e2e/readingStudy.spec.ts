@@ -8,6 +8,7 @@ import { fixtures } from './support/fixtures.ts';
 import { labelHash, stroke, viewBox } from './support/contouring.ts';
 import { answerRequiredItems } from './support/readForm.ts';
 import { waitForVolumeLoaded } from './support/viewerPage.ts';
+import { waitForOutboxSent } from './support/serverSeg.ts';
 import { adminSession, createUser, TEST_PASSWORD, type ApiSession } from './support/studyAdmin.ts';
 
 const fx = fixtures();
@@ -79,7 +80,8 @@ test('two readers and a lead: each reader sees only their own contours, the lead
   await expect(a.getByTestId('sync-status')).toContainText('waiting');
   await dialog.getByLabel('Password').fill(TEST_PASSWORD);
   await dialog.getByRole('button', { name: 'Log in' }).click();
-  await expect(a.getByTestId('sync-status')).toHaveAttribute('data-state', 'synced', { timeout: 90_000 });
+  await waitForOutboxSent(a, 2);
+  await expect(a.getByTestId('sync-status')).toHaveAttribute('data-state', 'synced');
   expect(await labelHash(a)).toBe(hashA);
 
   // The lead: A has submitted, B not; no read is shown, and A's SEG is not reachable yet.
@@ -103,7 +105,8 @@ test('two readers and a lead: each reader sees only their own contours, the lead
   const segSeriesSeenByB = await b.evaluate((study) => fetch(`/dicom-web/studies/${study}/series?Modality=SEG`).then((r) => (r.status === 200 ? r.json() : [])), fx.covid.studyUid);
   expect(JSON.stringify(segSeriesSeenByB)).not.toContain(segSeriesA);
   await b.getByTestId('submit-read').click();
-  await expect(b.getByTestId('sync-status')).toHaveAttribute('data-state', 'synced', { timeout: 90_000 });
+  await expect(b.getByTestId('submit-message')).toContainText('Queued for the server');
+  await waitForOutboxSent(b, 2);
   // No case left: "Next case" leads back to the worklist, which has the case as submitted.
   await b.getByTestId('next-case-after-submit').click();
   await expect(b.locator(`[data-testid="worklist"] tr[data-case-id="${caseId}"]`)).toHaveAttribute('data-state', 'submitted');

@@ -10,7 +10,7 @@ import { answerRequiredItems } from './support/readForm.ts';
 import { fixtures } from './support/fixtures.ts';
 import { nameReader, segInstancesOnServer } from './support/reader.ts';
 import { labelIndices, openForContouring, stroke, viewBox } from './support/contouring.ts';
-import { decodeOnOpenCt, fetchInstance, indicesOf } from './support/serverSeg.ts';
+import { decodeOnOpenCt, fetchInstance, indicesOf, waitForOutboxSent } from './support/serverSeg.ts';
 
 const fx = fixtures();
 const base = process.env.CTAW_BASE_URL ?? 'http://127.0.0.1:5181';
@@ -76,7 +76,8 @@ test('a reader who submitted on one machine finds the result on another (a fresh
   const hash = await page.evaluate(() => window.__ctawViewer!.labelHash());
   await answerRequiredItems(page);
   await page.getByTestId('submit-read').click();
-  await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'synced', { timeout: 60_000 });
+  await expect(page.getByTestId('submit-message')).toContainText('Queued for the server');
+  await waitForOutboxSent(page, 2);
 
   const other = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 800 } });
   const page2 = await other.newPage();
@@ -89,7 +90,9 @@ test('a reader who submitted on one machine finds the result on another (a fresh
   // Submitting again there numbers the new SEG after the one the archive holds.
   await answerRequiredItems(page2);
   await page2.getByTestId('submit-read').click();
-  await expect(page2.getByTestId('sync-status')).toHaveAttribute('data-state', 'synced', { timeout: 60_000 });
+  await expect(page2.getByTestId('submit-message')).toContainText('Queued for the server');
+  // This profile's outbox: the new SEG and its form, both sent.
+  await waitForOutboxSent(page2, 2);
   const stored = await segInstancesOnServer(fx.covid.studyUid, reader);
   expect(stored).toHaveLength(2);
   const numbers = await Promise.all(stored.map(async (s) => {

@@ -12,6 +12,7 @@ import { fixtures } from './support/fixtures.ts';
 import { nameReader, segInstancesOnServer } from './support/reader.ts';
 import { labelHash, openForContouring, stroke, viewBox } from './support/contouring.ts';
 import { startFaultProxy, type FaultProxy } from './support/faultProxy.ts';
+import { waitForOutboxSent } from './support/serverSeg.ts';
 
 const fx = fixtures();
 const PROXY_PORT = Number(process.env.CTAW_FAULT_PROXY_PORT ?? 5191);
@@ -47,7 +48,8 @@ test('STOW answered 503, then 500, then hanging past the time-out, then stored w
   const before = proxy.attempts.length;
   const reader = `Faulty Network Reader ${Date.now()}`;
   const painted = await paintAndSubmit(page, reader);
-  await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'synced', { timeout: 150_000 });
+  await waitForOutboxSent(page, 2, 150_000);
+  await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'synced');
   expect(proxy.attempts.slice(before).map((a) => a.fault)).toEqual(['status', 'status', 'hang', 'lose-answer', 'pass', 'pass']);
   expect(await segInstancesOnServer(fx.covid.studyUid, reader)).toHaveLength(1);
   expect(await labelHash(page)).toBe(painted);
@@ -68,7 +70,8 @@ test('STOW cut off in the middle of the upload, then Orthanc stopped and started
   const before = proxy.attempts.length;
   const reader = `Restarted Archive Reader ${Date.now()}`;
   const painted = await paintAndSubmit(page, reader);
-  await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'synced', { timeout: 120_000 });
+  await waitForOutboxSent(page, 2, 120_000);
+  await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'synced');
   const tried = proxy.attempts.slice(before);
   // The last is the read form's SR, sent after its SEG.
   expect(tried.map((a) => a.fault)).toEqual(['cut-upload', 'around', 'pass', 'pass']);

@@ -52,3 +52,27 @@ export async function outboxSops(page: Page, kind: 'seg' | 'form'): Promise<stri
     kind,
   );
 }
+
+/** Waits until the outbox holds at least `count` results and every one is sent (read from IndexedDB). */
+export async function waitForOutboxSent(page: Page, count: number, timeout = 90_000): Promise<void> {
+  await expect
+    .poll(
+      () =>
+        page.evaluate(
+          () =>
+            new Promise<string[]>((resolve, reject) => {
+              const open = indexedDB.open('ctaw');
+              open.onerror = () => reject(open.error);
+              open.onsuccess = () => {
+                const all = open.result.transaction('outbox').objectStore('outbox').getAll();
+                all.onsuccess = () => {
+                  resolve((all.result as Array<{ state: string }>).map((r) => r.state));
+                  open.result.close();
+                };
+              };
+            }),
+        ),
+      { timeout },
+    )
+    .toEqual(Array.from({ length: count }, () => 'sent'));
+}
