@@ -8,7 +8,6 @@
 //   tsx bench/server.ts APP_BASE ORTHANC_URL   (APP_BASE unused: the gateways under test are started here)
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildApp } from '../server/app.ts';
@@ -16,6 +15,7 @@ import { openDatabase } from '../server/db/database.ts';
 import { createAccount } from '../server/identity/accounts.ts';
 import { type Dataset, sharedCovid, synthetic300 } from './datasets.ts';
 import { emit, median, quantile } from './report.ts';
+import { freePort } from '../tests/support/freePort.ts';
 
 const [, orthancUrl = 'http://127.0.0.1:18644'] = process.argv.slice(2);
 const root = resolve(import.meta.dirname, '..');
@@ -26,16 +26,6 @@ const ACCEPT = 'multipart/related; type="application/octet-stream"; transfer-syn
 const ADMIN_PASSWORD = 'bench keeper secret';
 const READER_PASSWORD = 'bench viewer secret';
 
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => res(port));
-    });
-    s.on('error', rej);
-  });
-}
 
 interface Session {
   cookie: string;

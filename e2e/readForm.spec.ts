@@ -2,10 +2,9 @@
 // choice), the pulmonary artery measured with the length tool straight into its field, everything
 // back after a reload, and, submitted offline, the archive holding the read's SR once, whose every
 // item equals what was entered.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { dciodvfy } from '../src/dicom/dicomTools.testSupport.ts';
 import { expect, test, type Page } from '@playwright/test';
 import { fixtures } from './support/fixtures.ts';
 import { nameReader } from './support/reader.ts';
@@ -22,14 +21,6 @@ const schema = JSON.parse(readFileSync(resolve(import.meta.dirname, '../public/f
 };
 const item = (id: string) => schema.sections.flatMap((s) => s.items).find((i) => i.id === id)!;
 const code = (id: string, value: string) => item(id).choices!.find((c) => c.value === value)!.code;
-
-/** dciodvfy's error lines for a DICOM file (dicom3tools); warnings are not errors. */
-function dciodvfyErrors(bytes: Uint8Array): string[] {
-  const path = join(mkdtempSync(join(tmpdir(), 'ctaw-sr-')), 'sr.dcm');
-  writeFileSync(path, bytes);
-  const report = execFileSync('sh', ['-c', 'dciodvfy "$1" 2>&1 || true', 'sh', path], { encoding: 'utf8' });
-  return report.split('\n').filter((l) => /^Error/.test(l));
-}
 
 const radio = (page: Page, id: string, value: string) => page.locator(`input[name="${id}"][value="${value}"]`);
 const DESCRIPTION = 'Subpleural reticulation <b>basal</b> & "honeycombing"? – ünïcode';
@@ -119,7 +110,7 @@ test('the read form is answered by mouse and keyboard, the PA measured into its 
   const inSeries = (await (await fetch(`${base}/dicom-web/studies/${fx.covid.studyUid}/series/${seriesUid}/instances`)).json()) as unknown[];
   expect(inSeries).toHaveLength(1);
   const srBytes = await fetchInstance(fx.covid.studyUid, seriesUid, sop);
-  expect(dciodvfyErrors(srBytes)).toEqual([]);
+  expect(dciodvfy(srBytes, 'sr.dcm').errors).toEqual([]);
   const sr = decodeSr(srBytes);
 
   const byId = Object.fromEntries(sr.answers.map((x) => [x.itemId, x]));

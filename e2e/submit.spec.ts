@@ -2,11 +2,8 @@
 // dciodvfy accepts and that decodes back to the labelmap on screen. Submitted while offline
 // (the browser's network cut), it waits in the outbox and goes out when the network is back.
 import { expect, test } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { answerRequiredItems } from './support/readForm.ts';
+import { dciodvfy } from '../src/dicom/dicomTools.testSupport.ts';
 import { fixtures } from './support/fixtures.ts';
 import { nameReader, segInstancesOnServer } from './support/reader.ts';
 import { labelIndices, openForContouring, stroke, viewBox } from './support/contouring.ts';
@@ -41,15 +38,7 @@ test('a read submitted offline (network cut in the browser) reaches the archive 
   expect(stored).toHaveLength(1);
 
   const bytes = await fetchInstance(fx.covid.studyUid, stored[0].series, stored[0].sop);
-  const dir = mkdtempSync(join(tmpdir(), 'ctaw-seg-'));
-  writeFileSync(join(dir, 'seg.dcm'), bytes);
-  let report: string;
-  try {
-    report = execFileSync('dciodvfy', [join(dir, 'seg.dcm')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (err) {
-    report = String((err as { stdout?: string; stderr?: string }).stderr ?? '') + String((err as { stdout?: string }).stdout ?? '');
-  }
-  expect(report.split('\n').filter((l) => /^Error/.test(l)), report).toEqual([]);
+  expect(dciodvfy(bytes, 'seg.dcm').errors).toEqual([]);
 
   const decoded = await decodeOnOpenCt(page, bytes);
   expect(decoded.segments.map((s) => s.label)).toEqual(['Ground-glass opacity', 'Consolidation', 'Other lesion']);

@@ -32,47 +32,39 @@ export function indicesOf(labels: Uint8Array, value: number): number[] {
   return out;
 }
 
-/** The outbox's SOP Instance UIDs of one kind in the order they were queued, straight from IndexedDB. */
-export async function outboxSops(page: Page, kind: 'seg' | 'form'): Promise<string[]> {
-  return page.evaluate(
-    (kind) =>
-      new Promise<string[]>((resolve, reject) => {
+interface OutboxRow {
+  kind: 'seg' | 'form';
+  state: string;
+  createdAt: number;
+  sopInstanceUid: string;
+}
+
+/** The outbox as the browser holds it, in the order it was queued, straight from IndexedDB. */
+async function readOutbox(page: Page): Promise<OutboxRow[]> {
+  const rows = await page.evaluate(
+    () =>
+      new Promise<OutboxRow[]>((resolve, reject) => {
         const open = indexedDB.open('ctaw');
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
           const all = open.result.transaction('outbox').objectStore('outbox').getAll();
           all.onsuccess = () => {
-            const rows = (all.result as Array<{ createdAt: number; sopInstanceUid: string; kind: string }>).filter((r) => r.kind === kind);
-            resolve(rows.sort((a, b) => a.createdAt - b.createdAt).map((r) => r.sopInstanceUid));
+            resolve((all.result as OutboxRow[]).map(({ kind, state, createdAt, sopInstanceUid }) => ({ kind, state, createdAt, sopInstanceUid })));
             open.result.close();
           };
           all.onerror = () => reject(all.error);
         };
       }),
-    kind,
   );
+  return rows.sort((a, b) => a.createdAt - b.createdAt);
 }
 
-/** Waits until the outbox holds at least `count` results and every one is sent (read from IndexedDB). */
+/** The outbox's SOP Instance UIDs of one kind in the order they were queued. */
+export async function outboxSops(page: Page, kind: 'seg' | 'form'): Promise<string[]> {
+  return (await readOutbox(page)).filter((r) => r.kind === kind).map((r) => r.sopInstanceUid);
+}
+
+/** Waits until the outbox holds `count` results and every one is sent. */
 export async function waitForOutboxSent(page: Page, count: number, timeout = 90_000): Promise<void> {
-  await expect
-    .poll(
-      () =>
-        page.evaluate(
-          () =>
-            new Promise<string[]>((resolve, reject) => {
-              const open = indexedDB.open('ctaw');
-              open.onerror = () => reject(open.error);
-              open.onsuccess = () => {
-                const all = open.result.transaction('outbox').objectStore('outbox').getAll();
-                all.onsuccess = () => {
-                  resolve((all.result as Array<{ state: string }>).map((r) => r.state));
-                  open.result.close();
-                };
-              };
-            }),
-        ),
-      { timeout },
-    )
-    .toEqual(Array.from({ length: count }, () => 'sent'));
+  await expect.poll(async () => (await readOutbox(page)).map((r) => r.state), { timeout }).toEqual(Array.from({ length: count }, () => 'sent'));
 }

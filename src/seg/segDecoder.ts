@@ -3,6 +3,7 @@
 // and reading just those (values decoded on demand, pixel data addressed in place) keeps a
 // 300-slice SEG fast and lets every way a file can be wrong end in a SegDecodeError with a message
 // a reader can act on.
+import { IMPLICIT_VRS, TAG as T } from '../dicom/dicomDictionary.ts';
 import { dicomLabToRgb } from './cielab.ts';
 import { EXTRA_COLORS, type CodedConcept } from '../contouring/segmentConfig.ts';
 import type { DecodedSeg, SegDecodeTarget, SegSegmentInfo } from './segModel.ts';
@@ -18,97 +19,7 @@ export class SegDecodeError extends Error {
 
 const SEGMENTATION_STORAGE = '1.2.840.10008.5.1.4.1.1.66.4';
 const LABEL_MAP_SEGMENTATION_STORAGE = '1.2.840.10008.5.1.4.1.1.66.7';
-const T = {
-  SpecificCharacterSet: 0x00080005,
-  SOPClassUID: 0x00080016,
-  SOPInstanceUID: 0x00080018,
-  CodeValue: 0x00080100,
-  CodingSchemeDesignator: 0x00080102,
-  CodeMeaning: 0x00080104,
-  LongCodeValue: 0x00080119,
-  URNCodeValue: 0x00080120,
-  SeriesDescription: 0x0008103e,
-  ReferencedSeriesSequence: 0x00081115,
-  ReferencedInstanceSequence: 0x0008114a,
-  ReferencedSOPClassUID: 0x00081150,
-  ReferencedSOPInstanceUID: 0x00081155,
-  SourceImageSequence: 0x00082112,
-  DerivationImageSequence: 0x00089124,
-  SeriesInstanceUID: 0x0020000e,
-  ImagePositionPatient: 0x00200032,
-  ImageOrientationPatient: 0x00200037,
-  FrameOfReferenceUID: 0x00200052,
-  FrameContentSequence: 0x00209111,
-  PlanePositionSequence: 0x00209113,
-  PlaneOrientationSequence: 0x00209116,
-  NumberOfFrames: 0x00280008,
-  Rows: 0x00280010,
-  Columns: 0x00280011,
-  PixelSpacing: 0x00280030,
-  BitsAllocated: 0x00280100,
-  PixelMeasuresSequence: 0x00289110,
-  SegmentationType: 0x00620001,
-  SegmentSequence: 0x00620002,
-  SegmentedPropertyCategoryCodeSequence: 0x00620003,
-  SegmentNumber: 0x00620004,
-  SegmentLabel: 0x00620005,
-  SegmentIdentificationSequence: 0x0062000a,
-  ReferencedSegmentNumber: 0x0062000b,
-  RecommendedDisplayCIELabValue: 0x0062000d,
-  MaximumFractionalValue: 0x0062000e,
-  SegmentedPropertyTypeCodeSequence: 0x0062000f,
-  ContentCreatorName: 0x00700084,
-  SharedFunctionalGroupsSequence: 0x52009229,
-  PerFrameFunctionalGroupsSequence: 0x52009230,
-  PixelData: 0x7fe00010,
-} as const;
 
-// Implicit VR carries no VR: these are the VRs of what this reader looks at. Sequences it does not
-// descend into may stay opaque bytes.
-const IMPLICIT_VRS = new Map<number, string>([
-  [T.SpecificCharacterSet, 'CS'],
-  [T.SOPClassUID, 'UI'],
-  [T.SOPInstanceUID, 'UI'],
-  [T.CodeValue, 'SH'],
-  [T.CodingSchemeDesignator, 'SH'],
-  [T.CodeMeaning, 'LO'],
-  [T.LongCodeValue, 'UC'],
-  [T.URNCodeValue, 'UR'],
-  [T.SeriesDescription, 'LO'],
-  [T.ReferencedSeriesSequence, 'SQ'],
-  [T.ReferencedInstanceSequence, 'SQ'],
-  [T.ReferencedSOPClassUID, 'UI'],
-  [T.ReferencedSOPInstanceUID, 'UI'],
-  [T.SourceImageSequence, 'SQ'],
-  [T.DerivationImageSequence, 'SQ'],
-  [T.SeriesInstanceUID, 'UI'],
-  [T.ImagePositionPatient, 'DS'],
-  [T.ImageOrientationPatient, 'DS'],
-  [T.FrameOfReferenceUID, 'UI'],
-  [T.FrameContentSequence, 'SQ'],
-  [T.PlanePositionSequence, 'SQ'],
-  [T.PlaneOrientationSequence, 'SQ'],
-  [T.NumberOfFrames, 'IS'],
-  [T.Rows, 'US'],
-  [T.Columns, 'US'],
-  [T.PixelSpacing, 'DS'],
-  [T.BitsAllocated, 'US'],
-  [T.PixelMeasuresSequence, 'SQ'],
-  [T.SegmentationType, 'CS'],
-  [T.SegmentSequence, 'SQ'],
-  [T.SegmentedPropertyCategoryCodeSequence, 'SQ'],
-  [T.SegmentNumber, 'US'],
-  [T.SegmentLabel, 'LO'],
-  [T.SegmentIdentificationSequence, 'SQ'],
-  [T.ReferencedSegmentNumber, 'US'],
-  [T.RecommendedDisplayCIELabValue, 'US'],
-  [T.MaximumFractionalValue, 'US'],
-  [T.SegmentedPropertyTypeCodeSequence, 'SQ'],
-  [T.ContentCreatorName, 'PN'],
-  [T.SharedFunctionalGroupsSequence, 'SQ'],
-  [T.PerFrameFunctionalGroupsSequence, 'SQ'],
-  [T.PixelData, 'OB'],
-]);
 
 // ---- geometry ----
 

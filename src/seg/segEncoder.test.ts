@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import dcmjs from 'dcmjs';
+import { dciodvfy } from '../dicom/dicomTools.testSupport.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodeSeg, formatDs, generateUid } from './segEncoder.ts';
 import { decodeSeg } from './segDecoder.ts';
@@ -89,15 +90,6 @@ function item(ds: Nat, key: string): Nat {
   return (ds[key] as Nat[])[0];
 }
 
-function validate(bytes: Uint8Array, name: string): { errors: string[]; warnings: string[] } {
-  const path = join(workDir, name);
-  writeFileSync(path, bytes);
-  // dciodvfy reports on stderr and exits non-zero on errors; the report is what counts.
-  const output = execFileSync('sh', ['-c', 'dciodvfy "$1" 2>&1 || true', 'sh', path], { encoding: 'utf8' });
-  const lines = output.split('\n').filter((l) => l.trim() !== '');
-  return { errors: lines.filter((l) => l.includes('Error')), warnings: lines.filter((l) => l.includes('Warning')) };
-}
-
 describe('encodeSeg', () => {
   const input = syntheticInput();
   const result = encodeSeg(input);
@@ -114,7 +106,7 @@ describe('encodeSeg', () => {
   });
 
   it.skipIf(!HAVE_DCIODVFY)('passes dciodvfy without errors (needs dicom3tools)', () => {
-    const { errors, warnings } = validate(result.bytes, 'synthetic.dcm');
+    const { errors, warnings } = dciodvfy(result.bytes, 'synthetic.dcm');
     if (warnings.length > 0) console.log(`dciodvfy warnings (synthetic SEG):\n${warnings.join('\n')}`);
     else console.log('dciodvfy: no warnings (synthetic SEG)');
     expect(errors).toEqual([]);
@@ -208,7 +200,7 @@ describe('encodeSeg', () => {
     const ds = readBack(r.bytes);
     expect((ds.SegmentSequence as Nat[]).length).toBe(3);
     expect(new Uint8Array((ds.PixelData as ArrayBuffer[])[0]).every((b) => b === 0)).toBe(true);
-    const { errors, warnings } = validate(r.bytes, 'empty.dcm');
+    const { errors, warnings } = dciodvfy(r.bytes, 'empty.dcm');
     if (warnings.length > 0) console.log(`dciodvfy warnings (empty SEG):\n${warnings.join('\n')}`);
     expect(errors).toEqual([]);
   });
@@ -219,7 +211,7 @@ describe('encodeSeg', () => {
     const r = encodeSeg({ ...syntheticInput(), source: { ...syntheticInput().source, grid, slices: slicesFor(5) }, labels });
     expect(r.frames).toBe(10);
     expect(r.bytes.length % 2).toBe(0);
-    const { errors } = validate(r.bytes, 'odd.dcm');
+    const { errors } = dciodvfy(r.bytes, 'odd.dcm');
     expect(errors).toEqual([]);
   });
 
@@ -231,7 +223,7 @@ describe('encodeSeg', () => {
     const type = item((ds.SegmentSequence as Nat[])[0], 'SegmentedPropertyTypeCodeSequence');
     expect(type.LongCodeValue).toBe(long.value);
     expect(type.CodeValue).toBeUndefined();
-    expect(validate(r.bytes, 'long-code.dcm').errors).toEqual([]);
+    expect(dciodvfy(r.bytes, 'long-code.dcm').errors).toEqual([]);
   });
 
   it('counts voxels whose value is not in the segment list', () => {

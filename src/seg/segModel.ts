@@ -20,25 +20,33 @@ export interface SegSourceSlice {
 }
 
 /**
- * The CT series a segmentation is made on. Patient and study attributes are copied into the SEG
- * so that it files under the same patient and study; absent ones are written empty (they are
- * type 2 there).
+ * The CT series a derived object (SEG, SR) is made on, and the patient and study attributes it
+ * copies so that it files under the same patient and study; absent ones are written empty (they
+ * are type 2 there).
  */
-export interface SegSource {
+export interface SourceCtStudy {
   studyInstanceUid: string;
   /** the CT series' Series Instance UID */
   seriesInstanceUid: string;
   frameOfReferenceUid: string;
   patientName?: string;
   patientId?: string;
+  /** YYYYMMDD */
   patientBirthDate?: string;
+  /** M, F or O */
   patientSex?: string;
+  /** YYYYMMDD */
   studyDate?: string;
+  /** HHMMSS[.F] */
   studyTime?: string;
   studyId?: string;
   accessionNumber?: string;
   referringPhysicianName?: string;
   studyDescription?: string;
+}
+
+/** The CT series a segmentation is made on: its study attributes and its voxel grid. */
+export interface SegSource extends SourceCtStudy {
   grid: SegGrid;
   /** CT Slice Thickness (mm); the slice spacing is written when absent */
   sliceThicknessMm?: number;

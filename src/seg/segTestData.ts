@@ -1,16 +1,8 @@
 // Shared by the SEG encoder and decoder tests: a tilted grid, source slices, the study's
 // segments, and whether a DICOM tool is installed.
-import { execFileSync } from 'node:child_process';
 import type { SegGrid, SegSegmentInfo, SegSourceSlice } from './segModel.ts';
 
-export function onPath(tool: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'pipe' });
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { onPath } from '../dicom/dicomTools.testSupport.ts';
 
 export const CT_IMAGE = '1.2.840.10008.5.1.4.1.1.2';
 const LESION_CATEGORY = { value: '49755003', scheme: 'SCT', meaning: 'Morphologically Abnormal Structure' };

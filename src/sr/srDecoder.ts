@@ -2,6 +2,7 @@
 // Part 10 reader the SEG decoder uses. It reads the form's own structure, not SRs in general: a
 // file that is not an SR, an SR without the form identifier, or a content item of the form that
 // cannot be read ends in an SrDecodeError whose message is meant for the user.
+import { IMPLICIT_VRS, TAG as T } from '../dicom/dicomDictionary.ts';
 import type { CodedConcept } from '../contouring/segmentConfig.ts';
 import { type DataSet, DicomParseError, type DicomReader, describeSopClass, first, items, type ParsedFile, parsePart10 } from '../dicom/part10Reader.ts';
 import { SR_CODES } from './srEncoder.ts';
@@ -20,75 +21,7 @@ export class SrDecodeError extends Error {
 const SR_CLASS_ROOT = '1.2.840.10008.5.1.4.1.1.88.';
 const SEG_CLASSES = new Set(['1.2.840.10008.5.1.4.1.1.66.4', '1.2.840.10008.5.1.4.1.1.66.7']);
 
-const T = {
-  SpecificCharacterSet: 0x00080005,
-  SOPClassUID: 0x00080016,
-  SOPInstanceUID: 0x00080018,
-  CodeValue: 0x00080100,
-  CodingSchemeDesignator: 0x00080102,
-  CodeMeaning: 0x00080104,
-  LongCodeValue: 0x00080119,
-  URNCodeValue: 0x00080120,
-  ReferencedSeriesSequence: 0x00081115,
-  ReferencedSOPClassUID: 0x00081150,
-  ReferencedSOPInstanceUID: 0x00081155,
-  ReferencedSOPSequence: 0x00081199,
-  StudyInstanceUID: 0x0020000d,
-  SeriesInstanceUID: 0x0020000e,
-  MeasurementUnitsCodeSequence: 0x004008ea,
-  RelationshipType: 0x0040a010,
-  ValueType: 0x0040a040,
-  ConceptNameCodeSequence: 0x0040a043,
-  PersonName: 0x0040a123,
-  TextValue: 0x0040a160,
-  FloatingPointValue: 0x0040a161,
-  ConceptCodeSequence: 0x0040a168,
-  MeasuredValueSequence: 0x0040a300,
-  NumericValue: 0x0040a30a,
-  PertinentOtherEvidenceSequence: 0x0040a385,
-  CurrentRequestedProcedureEvidenceSequence: 0x0040a375,
-  CompletionFlag: 0x0040a491,
-  ContentSequence: 0x0040a730,
-  GraphicData: 0x00700022,
-  GraphicType: 0x00700023,
-  ReferencedFrameOfReferenceUID: 0x30060024,
-} as const;
 
-// Implicit VR files carry no VRs: those of every attribute read here, sequences included (an
-// unknown defined-length element is not descended into).
-const IMPLICIT_VRS = new Map<number, string>([
-  [T.SpecificCharacterSet, 'CS'],
-  [T.SOPClassUID, 'UI'],
-  [T.SOPInstanceUID, 'UI'],
-  [T.CodeValue, 'SH'],
-  [T.CodingSchemeDesignator, 'SH'],
-  [T.CodeMeaning, 'LO'],
-  [T.LongCodeValue, 'UC'],
-  [T.URNCodeValue, 'UR'],
-  [T.ReferencedSeriesSequence, 'SQ'],
-  [T.ReferencedSOPClassUID, 'UI'],
-  [T.ReferencedSOPInstanceUID, 'UI'],
-  [T.ReferencedSOPSequence, 'SQ'],
-  [T.StudyInstanceUID, 'UI'],
-  [T.SeriesInstanceUID, 'UI'],
-  [T.MeasurementUnitsCodeSequence, 'SQ'],
-  [T.RelationshipType, 'CS'],
-  [T.ValueType, 'CS'],
-  [T.ConceptNameCodeSequence, 'SQ'],
-  [T.PersonName, 'PN'],
-  [T.TextValue, 'UT'],
-  [T.FloatingPointValue, 'FD'],
-  [T.ConceptCodeSequence, 'SQ'],
-  [T.MeasuredValueSequence, 'SQ'],
-  [T.NumericValue, 'DS'],
-  [T.PertinentOtherEvidenceSequence, 'SQ'],
-  [T.CurrentRequestedProcedureEvidenceSequence, 'SQ'],
-  [T.CompletionFlag, 'CS'],
-  [T.ContentSequence, 'SQ'],
-  [T.GraphicData, 'FL'],
-  [T.GraphicType, 'CS'],
-  [T.ReferencedFrameOfReferenceUID, 'UI'],
-]);
 
 function concept(reader: DicomReader, item: DataSet | undefined): CodedConcept | undefined {
   if (!item) return undefined;

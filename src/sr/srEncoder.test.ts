@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import dcmjs from 'dcmjs';
+import { dciodvfy } from '../dicom/dicomTools.testSupport.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanUt, COMPREHENSIVE_3D_SR_STORAGE, encodeSr } from './srEncoder.ts';
 import { onPath } from '../seg/segTestData.ts';
@@ -78,17 +79,8 @@ function item(ds: Nat, key: string): Nat {
   return (ds[key] as Nat[])[0];
 }
 
-function validate(bytes: Uint8Array, name: string): { errors: string[]; warnings: string[] } {
-  const path = join(workDir, name);
-  writeFileSync(path, bytes);
-  // dciodvfy reports on stderr and exits non-zero on errors; the report is what counts.
-  const output = execFileSync('sh', ['-c', 'dciodvfy "$1" 2>&1 || true', 'sh', path], { encoding: 'utf8' });
-  const lines = output.split('\n').filter((l) => l.trim() !== '');
-  return { errors: lines.filter((l) => l.includes('Error')), warnings: lines.filter((l) => l.includes('Warning')) };
-}
-
 function expectValid(bytes: Uint8Array, name: string): void {
-  const { errors, warnings } = validate(bytes, name);
+  const { errors, warnings } = dciodvfy(bytes, name);
   // The private coding scheme is unknown to the validator by definition; one warning per use.
   const other = warnings.filter((w) => !w.includes('Unrecognized defined term <99CTAW>'));
   console.log(`dciodvfy (${name}): ${warnings.length - other.length} warning(s) "Unrecognized defined term <99CTAW>"${other.length ? `, and:\n${other.join('\n')}` : ', no others'}`);

@@ -1,30 +1,14 @@
 // What the reader's structured form is saved as (a DICOM Comprehensive 3D SR, see srEncoder.ts),
 // and what reading one back gives. No DICOM types here: the form code builds these plain objects.
 import type { CodedConcept } from '../contouring/segmentConfig.ts';
+import type { SourceCtStudy } from '../seg/segModel.ts';
 
 /** The CT the form was filled on: the SR's patient and study, and the images it references. */
-export interface SrSourceCt {
-  studyInstanceUid: string;
-  seriesInstanceUid: string;
-  frameOfReferenceUid: string;
+export interface SrSourceCt extends SourceCtStudy {
   /** SOP Class of the CT images (all of one class, as in one series) */
   sopClassUid: string;
   /** SOP Instance UIDs of the series' images, listed as evidence */
   instanceUids: string[];
-  patientName?: string;
-  patientId?: string;
-  /** YYYYMMDD */
-  patientBirthDate?: string;
-  /** M, F or O */
-  patientSex?: string;
-  /** YYYYMMDD */
-  studyDate?: string;
-  /** HHMMSS[.F] */
-  studyTime?: string;
-  studyId?: string;
-  accessionNumber?: string;
-  referringPhysicianName?: string;
-  studyDescription?: string;
 }
 
 /** The reader's SEG submitted with the form. */

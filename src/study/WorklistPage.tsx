@@ -18,17 +18,28 @@ export async function openCase(item: Pick<WorklistItem, 'caseId' | 'studyInstanc
   useRouteStore.getState().navigate(viewerPath(item.studyInstanceUid, item.seriesInstanceUid));
 }
 
+/** The first assigned case not yet submitted (nor waiting on this device), other than `except`. */
+export function nextCase(items: WorklistItem[], isWaiting: (i: WorklistItem) => boolean, except?: string): WorklistItem | undefined {
+  return items.find((i) => i.state !== 'submitted' && !isWaiting(i) && i.seriesInstanceUid !== except);
+}
+
 export function WorklistPage() {
   const [items, setItems] = useState<WorklistItem[] | null>(null);
   const [waiting, setWaiting] = useState<Set<string>>(new Set());
   const [error, setError] = useState<string | null>(null);
   const [filter, setFilter] = useState<'' | WorklistState>('');
   const [q, setQ] = useState('');
+  // The label filter asks the server once typing pauses, not on every key.
+  const [query, setQuery] = useState('');
+  useEffect(() => {
+    const timer = setTimeout(() => setQuery(q.trim()), 300);
+    return () => clearTimeout(timer);
+  }, [q]);
   const user = useProfileStore((s) => s.reader);
 
   useEffect(() => {
     let live = true;
-    fetchWorklist({ state: filter ? [filter] : undefined, q: q.trim() || undefined })
+    fetchWorklist({ state: filter ? [filter] : undefined, q: query || undefined })
       .then((r) => live && (setItems(r.items), setError(null)))
       .catch((err: unknown) => live && setError(err instanceof Error ? err.message : String(err)));
     // Results this device has not sent yet.
@@ -36,10 +47,10 @@ export function WorklistPage() {
     return () => {
       live = false;
     };
-  }, [filter, q, user]);
+  }, [filter, query, user]);
 
   const stateOf = (i: WorklistItem) => (waiting.has(caseKey(i.studyInstanceUid, i.seriesInstanceUid)) ? 'waiting' : i.state);
-  const next = items?.find((i) => i.state !== 'submitted' && stateOf(i) !== 'waiting');
+  const next = items && nextCase(items, (i) => stateOf(i) === 'waiting');
   return (
     <main className="study-browser">
       <header className="page-header">

@@ -6,7 +6,6 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -17,20 +16,12 @@ import { createAccount } from '../../server/identity/accounts.ts';
 import type { Role } from '../../server/identity/users.ts';
 import { derivedUid, writePhantomSeries } from '../../scripts/data/syntheticCt.ts';
 import { encodeSeg } from '../../src/seg/segEncoder.ts';
+import { freePort } from '../support/freePort.ts';
+export { freePort };
 
 const ROOT = resolve(import.meta.dirname, '../..');
 export const PASSWORD = 'correct horse battery';
 
-export function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => res(port));
-    });
-    s.on('error', rej);
-  });
-}
 
 /** The test run's Orthanc, or a private one (stopped by stop()). */
 export async function orthanc(): Promise<{ url: string; stop: () => void }> {

@@ -4,11 +4,11 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type Database, openDatabase } from '../../server/db/database.ts';
+import { freePort } from '../support/freePort.ts';
 
 const run = promisify(execFile);
 
@@ -34,16 +34,6 @@ function postgresBin(): { bin: string; version: string } | null {
   return versions.length ? { bin: join(root, versions[0], 'bin'), version: versions[0] } : null;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 export function postgresAvailable(): boolean {
   return postgresBin() !== null;

@@ -5,18 +5,18 @@ import { useSaveStatusStore } from '../../stores/saveStatusStore.ts';
 import { useState } from 'react';
 import { useAuthStore } from '../../stores/authStore.ts';
 import { useRouteStore } from '../../stores/routeStore.ts';
-import { viewerPath } from '../../app/routes.ts';
 import { fetchWorklist, type WorklistItem } from '../../study/studyApi.ts';
-import { openCase } from '../../study/WorklistPage.tsx';
+import { nextCase, openCase } from '../../study/WorklistPage.tsx';
 
 /** After a submit: the reader's next case that is not done yet (the worklist when there is none). */
 function NextCase() {
   const [busy, setBusy] = useState(false);
   const go = async () => {
     setBusy(true);
-    const here = location.pathname;
+    const here = location.pathname.split('/').pop();
     const { items } = await fetchWorklist({ state: ['in_progress', 'new'] }).catch(() => ({ items: [] as WorklistItem[] }));
-    const next = items.find((i) => viewerPath(i.studyInstanceUid, i.seriesInstanceUid) !== here);
+    // This case was just submitted: the server may not have it yet, so it is left out by name.
+    const next = nextCase(items, () => false, here);
     if (next) await openCase(next);
     else useRouteStore.getState().navigate('/');
   };
