@@ -1,10 +1,36 @@
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { fileURLToPath } from 'node:url';
+
+// The viewer's Cornerstone chunk is imported once the first slice is painted; its file name goes
+// into index.html so a deep link starts downloading it at once (see index.html, seriesViewer.ts).
+function viewerRuntimeUrl(): Plugin {
+  return {
+    name: 'ctaw-viewer-runtime-url',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, ctx) {
+        const chunk = Object.values(ctx.bundle ?? {}).find((c) => c.type === 'chunk' && c.name === 'viewerRuntime');
+        if (!chunk) return html;
+        return { html, tags: [{ tag: 'script', children: `window.__ctawViewerRuntime = ${JSON.stringify(`/${chunk.fileName}`)};`, injectTo: 'head-prepend' }] };
+      },
+    },
+  };
+}
 
 // Dev server proxies DICOMweb to the project's server (which owns the only door to Orthanc).
 // changeOrigin false: Orthanc builds BulkDataURIs from the Host header, so they point here.
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), viewerRuntimeUrl()],
+  resolve: {
+    alias: {
+      // Not in the package's exports; src/viewer/halfFloatTexture.ts extends it (see there).
+      'cornerstone-internal/streaming-texture': fileURLToPath(
+        new URL('./node_modules/@cornerstonejs/core/dist/esm/RenderingEngine/vtkClasses/vtkStreamingOpenGLTexture.js', import.meta.url),
+      ),
+    },
+  },
   server: {
     port: 5173,
     proxy: { '/dicom-web': { target: 'http://127.0.0.1:5180', changeOrigin: false }, '/api': { target: 'http://127.0.0.1:5180' } },

@@ -120,3 +120,35 @@ test('a deep link opens the same series again after a reload', async ({ page }) 
   expect(await page.evaluate(() => window.__ctawViewer!.sliceSources()[0]!.sopInstanceUid)).toBe(sop0);
   expect((await canvasStats(page, 'axial')).sd).toBeGreaterThan(20);
 });
+
+test('a deep link paints the middle slice before the 3D views are up, then the axial view takes over', async ({ page }) => {
+  // Records the preview canvas's pixels the moment it is put on the page.
+  await page.addInitScript(() => {
+    new MutationObserver((records) => {
+      for (const r of records)
+        for (const node of Array.from(r.addedNodes)) {
+          const canvas = node instanceof HTMLElement ? node.querySelector<HTMLCanvasElement>('canvas.first-slice-preview') : null;
+          if (!canvas) continue;
+          const px = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+          let sum = 0;
+          let sq = 0;
+          for (let i = 0; i < px.length; i += 4) {
+            sum += px[i];
+            sq += px[i] * px[i];
+          }
+          const n = px.length / 4;
+          (window as unknown as { __preview: object }).__preview = { width: canvas.width, height: canvas.height, sd: Math.sqrt(sq / n - (sum / n) ** 2) };
+        }
+    }).observe(document, { childList: true, subtree: true });
+  });
+  await page.goto(viewerUrl(fx.covid));
+  await waitForVolumeLoaded(page);
+  const preview = await page.evaluate(() => (window as unknown as { __preview?: { width: number; height: number; sd: number } }).__preview);
+  expect(preview, 'the preview was shown').toBeTruthy();
+  expect([preview!.width, preview!.height]).toEqual([512, 512]);
+  expect(preview!.sd, 'the preview shows an image, not a uniform canvas').toBeGreaterThan(20);
+  const marks = await page.evaluate(() => Object.fromEntries(['first-image', 'views-ready'].map((m) => [m, performance.getEntriesByName(m)[0]?.startTime ?? NaN])));
+  expect(marks['first-image']).toBeLessThan(marks['views-ready']);
+  await expect(page.locator('.first-slice-preview')).toHaveCount(0);
+  expect((await canvasStats(page, 'axial')).sd).toBeGreaterThan(20);
+});

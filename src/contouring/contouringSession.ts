@@ -3,6 +3,7 @@
 // the segment panel's commands. Owns the labelmap bytes through its LabelmapEditor.
 import { Enums as CoreEnums, type RenderingEngine, type Types } from '@cornerstonejs/core';
 import { useContouringStore, type PaintTool, type Segment } from '../stores/contouringStore.ts';
+import { toolLabel } from './toolLabels.ts';
 import { axisOfNormal, forEachInBallStroke, forEachInDiscStroke, inPlane, worldToIJK, type GridFrame } from './brushGeometry.ts';
 import { LabelmapDisplay } from './labelmapDisplay.ts';
 import { LabelmapEditor, type EditResult } from './labelmapEditor.ts';
@@ -42,23 +43,6 @@ const RENDER_3D_DELAY_MS = 300;
 const MAX_TIMINGS = 2000;
 const BRUSH_TOOLS: PaintTool[] = ['brush', 'eraser', 'threshold', 'sphere'];
 const SCISSORS_TOOLS: PaintTool[] = ['scissorsRect', 'scissorsCircle', 'scissorsLasso'];
-
-const TOOL_LABELS: Record<PaintTool, string> = {
-  none: 'Navigate',
-  brush: 'Brush',
-  eraser: 'Eraser',
-  sphere: 'Sphere brush',
-  threshold: 'Threshold brush',
-  grow2d: 'Region growing (slice)',
-  grow3d: 'Region growing (3D)',
-  scissorsRect: 'Scissors (rectangle)',
-  scissorsCircle: 'Scissors (circle)',
-  scissorsLasso: 'Scissors (lasso)',
-};
-
-export function toolLabel(tool: PaintTool): string {
-  return TOOL_LABELS[tool];
-}
 
 function css(color: Rgb): string {
   return `rgb(${color[0]}, ${color[1]}, ${color[2]})`;
@@ -204,7 +188,7 @@ export class ContouringSession {
     }
     if (BRUSH_TOOLS.includes(tool)) {
       const { thresholdRange } = this.store;
-      this.editor.begin(TOOL_LABELS[tool], this.rule(tool === 'eraser'), tool === 'threshold' ? thresholdRange : null);
+      this.editor.begin(toolLabel(tool), this.rule(tool === 'eraser'), tool === 'threshold' ? thresholdRange : null);
       this.paintSegment(ijk, ijk, event);
     } else if (SCISSORS_TOOLS.includes(tool)) {
       this.drawScissors();
@@ -315,7 +299,7 @@ export class ContouringSession {
       cells = ellipseCells(a, rMm / su, rMm / sv, width, height);
     }
     const erase = this.store.scissorsErase;
-    this.editor.begin(`${TOOL_LABELS[stroke.tool]} ${erase ? 'erase' : 'fill'}`, this.rule(erase));
+    this.editor.begin(`${toolLabel(stroke.tool)} ${erase ? 'erase' : 'fill'}`, this.rule(erase));
     for (let n = 0; n < cells.length; n++) {
       const u = cells[n] % width;
       this.editor.write(slice.index(u, (cells[n] - u) / width));
@@ -341,7 +325,7 @@ export class ContouringSession {
       // Locked segments (and others, when painting over empty voxels only) are walls.
       canEnter: (index) => labels[index] === activeValue || ruledValue(rule, labels[index]) >= 0,
     });
-    this.editor.begin(TOOL_LABELS[tool], rule);
+    this.editor.begin(toolLabel(tool), rule);
     this.editor.writeAll(result.indices);
     const edit = this.editor.end();
     this.lastGrowMs = performance.now() - t0;

@@ -4,6 +4,7 @@
 // syntax, and the caller decodes those bytes in the image loader's codec workers.
 import { DicomwebError, messageForStatus } from './httpClient.ts';
 import { firstPart, transferSyntaxOf } from './multipart.ts';
+import type { ReusableBodyReader } from './bodyReader.ts';
 
 export const EXPLICIT_LITTLE = '1.2.840.10008.1.2.1';
 export const IMPLICIT_LITTLE = '1.2.840.10008.1.2';
@@ -25,7 +26,8 @@ async function get(url: string, accept: string, signal: AbortSignal): Promise<Re
   }
 }
 
-export async function fetchFrame(url: string, signal: AbortSignal): Promise<FetchedFrame> {
+/** With a `reader`, the frame's bytes are a view into its buffer, valid until its next read. */
+export async function fetchFrame(url: string, signal: AbortSignal, reader?: ReusableBodyReader): Promise<FetchedFrame> {
   let res = await get(url, ACCEPT_RAW, signal);
   // 406/400: this archive will not transcode; take the frame as stored.
   if (res.status === 406 || res.status === 400) res = await get(url, ACCEPT_ANY, signal);
@@ -33,7 +35,7 @@ export async function fetchFrame(url: string, signal: AbortSignal): Promise<Fetc
     const { kind, message } = messageForStatus(res.status);
     throw new DicomwebError(kind, message, res.status);
   }
-  const bytes = new Uint8Array(await res.arrayBuffer());
+  const bytes = reader ? await reader.read(res) : new Uint8Array(await res.arrayBuffer());
   const part = firstPart(bytes, res.headers.get('content-type') ?? 'application/octet-stream');
   return { bytes: part.body, transferSyntaxUid: transferSyntaxOf(part.contentType), receivedBytes: bytes.byteLength };
 }

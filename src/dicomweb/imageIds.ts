@@ -2,11 +2,7 @@
 // loader needs registered up front (one series metadata request instead of one per image).
 import dicomImageLoader from '@cornerstonejs/dicom-image-loader';
 import type { SliceInfo } from './seriesValidation.ts';
-import { DICOMWEB_ROOT } from './qido.ts';
-
-export function frameUrl(studyUid: string, seriesUid: string, sopUid: string): string {
-  return `${location.origin}${DICOMWEB_ROOT}/studies/${studyUid}/series/${seriesUid}/instances/${sopUid}/frames/1`;
-}
+import { frameUrl } from './frameUrl.ts';
 
 export function registerImageIds(studyUid: string, seriesUid: string, slices: SliceInfo[]): string[] {
   return slices.map((s) => {

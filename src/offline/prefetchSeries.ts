@@ -4,7 +4,7 @@
 // the service worker there is no offline app to open them in, so that is refused in words.
 // Checks the storage budget first and asks the browser not to evict.
 import { ACCEPT_ANY, ACCEPT_RAW } from '../dicomweb/frameFetch.ts';
-import { frameUrl } from '../dicomweb/imageIds.ts';
+import { frameUrl } from '../dicomweb/frameUrl.ts';
 import { messageForStatus } from '../dicomweb/httpClient.ts';
 import { DICOMWEB_ROOT } from '../dicomweb/qido.ts';
 import { getNumber, getString, type DicomJsonDataset } from '../dicomweb/dicomJson.ts';

@@ -5,7 +5,7 @@ import { useViewerStore } from '../stores/viewerStore.ts';
 import { useRouteStore } from '../stores/routeStore.ts';
 import { SeriesViewer, type ViewerElements } from './seriesViewer.ts';
 import { WINDOW_PRESETS } from './windowPresets.ts';
-import { MPR_VIEWPORTS } from './viewportLayout.ts';
+import { MPR_VIEWPORTS } from './viewportIds.ts';
 import { LoadProgress } from './LoadProgress.tsx';
 import { ReadoutBar } from './ReadoutBar.tsx';
 import { ContouringPanel, type ResultActions } from '../contouring/ui/ContouringPanel.tsx';

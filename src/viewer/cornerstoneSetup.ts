@@ -13,7 +13,9 @@ let started = false;
 export function startCornerstone(): void {
   if (started) return;
   started = true;
-  initCore();
+  // All our viewports are volume viewports, which Cornerstone puts in the pool's first WebGL
+  // context anyway; the six more contexts of its default pool only cost memory.
+  initCore({ rendering: { webGlContextCount: 1 } } as never);
   initTools();
   // Registers the WADO-RS loader and its codec workers; the workers start on the first frame
   // that needs decoding in the browser (an archive that sends frames compressed).
@@ -29,9 +31,9 @@ export function startCornerstone(): void {
 
 /** What the GPU offers, shown in the status bar and used to pick texture formats. */
 export function renderingSummary(): string {
-  const caps = getRenderingCapabilities() as { webgl?: boolean; norm16?: boolean; renderer?: string; softwareRasterizer?: boolean };
+  const caps = getRenderingCapabilities() as { webgl?: boolean; norm16?: boolean; norm16Linear?: boolean; softwareRasterizer?: boolean };
   if (!caps.webgl) return 'CPU rendering';
-  return `${caps.softwareRasterizer ? 'software WebGL2' : 'WebGL2'}${caps.norm16 ? ', 16-bit textures' : ', float textures'}`;
+  return `${caps.softwareRasterizer ? 'software WebGL2' : 'WebGL2'}${caps.norm16 && caps.norm16Linear ? ', 16-bit textures' : ', 16-bit float textures'}`;
 }
 
 /** Whether WebGL runs in software (SwiftShader, llvmpipe): a 3D frame then takes seconds. */
@@ -39,3 +41,4 @@ export function isSoftwareRendering(): boolean {
   const caps = getRenderingCapabilities() as { softwareRasterizer?: boolean };
   return Boolean(caps.softwareRasterizer);
 }
+

@@ -2,9 +2,9 @@
 // middle slice first, each frame written straight into its slice and the texture told which
 // slice changed. This replaces Cornerstone's per-image load/decode/cache path, which moved
 // uncompressed frames at ~20 MB/s here (see bench/viewer.ts).
-import dicomImageLoader from '@cornerstonejs/dicom-image-loader';
 import { fetchFrame, EXPLICIT_LITTLE, IMPLICIT_LITTLE } from '../dicomweb/frameFetch.ts';
-import { frameUrl } from '../dicomweb/imageIds.ts';
+import { frameUrl } from '../dicomweb/frameUrl.ts';
+import { ReusableBodyReader } from '../dicomweb/bodyReader.ts';
 import { DicomwebError } from '../dicomweb/httpClient.ts';
 import { storedToHu, type PixelFormat } from './storedToHu.ts';
 import { centerOutOrder } from './loadOrder.ts';
@@ -21,6 +21,9 @@ const RETRIES = 2;
 export class FrameStreamer {
   private readonly abort = new AbortController();
   readonly loaded: Uint8Array;
+  /** the slice fetched first: the middle one, which the axial view opens on */
+  readonly firstSlice: number;
+  private readonly queue: number[];
   private loadedCount = 0;
   private receivedBytes = 0;
   private failed = 0;
@@ -32,32 +35,42 @@ export class FrameStreamer {
     private readonly grid: VolumeGrid,
     private readonly voxels: Int16Array,
     private readonly format: PixelFormat,
-    private readonly imageIdOf: (gridIndex: number) => string,
+    /** decodes a frame the archive sent compressed into the slice (codecs load on demand) */
+    private readonly decodeCompressed: (gridIndex: number, bytes: Uint8Array, transferSyntaxUid: string, target: Int16Array) => Promise<void>,
     private readonly callbacks: StreamCallbacks,
   ) {
     this.loaded = new Uint8Array(grid.dimensions[2]);
+    this.queue = centerOutOrder(grid.sliceAt.map((s, k) => (s ? k : -1)).filter((k) => k >= 0));
+    this.firstSlice = this.queue[0] ?? -1;
   }
 
   start(): void {
-    const present = this.grid.sliceAt.map((s, k) => (s ? k : -1)).filter((k) => k >= 0);
-    const queue = centerOutOrder(present);
-    const worker = async () => {
+    const queue = this.queue;
+    const drain = async (reader: ReusableBodyReader) => {
       for (let k = queue.shift(); k !== undefined; k = queue.shift()) {
         if (this.abort.signal.aborted) return;
-        await this.loadSlice(k);
+        await this.loadSlice(k, reader);
       }
     };
-    void Promise.all(Array.from({ length: IN_FLIGHT }, worker)).then(() => {
+    const run = async () => {
+      // The first slice alone: six requests at once share the archive's cores (it transcodes
+      // each frame) and the first would arrive with the other five, ~3x later on two cores.
+      const reader = new ReusableBodyReader();
+      const first = queue.shift();
+      if (first !== undefined) await this.loadSlice(first, reader);
+      await Promise.all([drain(reader), ...Array.from({ length: IN_FLIGHT - 1 }, () => drain(new ReusableBodyReader()))]);
+    };
+    void run().then(() => {
       if (!this.abort.signal.aborted) this.callbacks.onDone(this.failed, this.lastError);
     });
   }
 
-  private async loadSlice(k: number): Promise<void> {
+  private async loadSlice(k: number, reader: ReusableBodyReader): Promise<void> {
     const slice = this.grid.sliceAt[k]!;
     const url = frameUrl(this.studyUid, this.seriesUid, slice.sopInstanceUid);
     for (let attempt = 0; ; attempt++) {
       try {
-        const frame = await fetchFrame(url, this.abort.signal);
+        const frame = await fetchFrame(url, this.abort.signal, reader);
         await this.writeSlice(k, frame.bytes, frame.transferSyntaxUid);
         this.receivedBytes += frame.receivedBytes;
         this.loaded[k] = 1;
@@ -85,18 +98,9 @@ export class FrameStreamer {
       storedToHu(bytes, target, this.format);
       return;
     }
-    // Stored compressed and not transcoded by the archive: decode in the codec workers.
-    const image = (await dicomImageLoader.createImage(this.imageIdOf(k), bytes, transferSyntaxUid, {
-      targetBuffer: { type: 'Int16Array' },
-      preScale: { enabled: true },
-    } as never)) as unknown as { getPixelData: () => ArrayLike<number>; preScale?: { scaled?: boolean } };
-    const pixels = image.getPixelData();
-    if (image.preScale?.scaled) {
-      target.set(pixels);
-    } else {
-      const { rescaleSlope: m, rescaleIntercept: b } = this.format;
-      for (let i = 0; i < target.length; i++) target[i] = Math.round(pixels[i] * m + b);
-    }
+    // Stored compressed and not transcoded by the archive: decode in the codec workers (a copy:
+    // the bytes are the reader's buffer, which the next frame reuses).
+    await this.decodeCompressed(k, bytes.slice(), transferSyntaxUid, target);
   }
 
   cancel(): void {

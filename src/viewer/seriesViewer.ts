@@ -1,28 +1,28 @@
 // Opens one CT series: metadata -> checks -> voxel grid -> frames streamed into the volume ->
 // MPR + 3D, reporting progress to the viewer store. Plain TypeScript; the React page only hands
 // it the elements.
-import { cache, Enums as CoreEnums, setVolumesForViewports, volumeLoader, type Types } from '@cornerstonejs/core';
+import type { Types } from '@cornerstonejs/core';
+import type * as ViewerRuntime from './viewerRuntime.ts';
 import { fetchSeriesMetadata } from '../dicomweb/qido.ts';
 import { checkSeries } from '../dicomweb/seriesValidation.ts';
-import { registerImageIds } from '../dicomweb/imageIds.ts';
 import { DicomwebError } from '../dicomweb/httpClient.ts';
 import { getNumber, getNumbers, getString, type DicomJsonDataset } from '../dicomweb/dicomJson.ts';
 import { TAG } from '../dicomweb/tags.ts';
 import { useViewerStore } from '../stores/viewerStore.ts';
-import { isSoftwareRendering, renderingSummary, startCornerstone } from './cornerstoneSetup.ts';
-import { add3dViewport, createMprLayout, MPR_VIEWPORTS, VIEWPORT_3D, type Layout } from './viewportLayout.ts';
+import { MPR_VIEWPORTS, VIEWPORT_3D } from './viewportIds.ts';
+import type { Layout } from './viewportLayout.ts';
 import { voiRange, WINDOW_PRESETS, type WindowPreset } from './windowPresets.ts';
-import { readoutAt } from './voxelReadout.ts';
 import { buildVolumeGrid, type VolumeGrid } from './volumeGrid.ts';
 import { FrameStreamer } from './frameStreamer.ts';
+import { showFirstSlice } from './firstSlicePreview.ts';
 import type { PixelFormat } from './storedToHu.ts';
 import type { DecodedSeg, SegSource } from '../seg/segModel.ts';
 import { submitRead } from '../sync/submitRead.ts';
 import { segWorker } from '../seg/segWorkerClient.ts';
 import { appSync } from '../sync/appSync.ts';
-import { ContouringSession } from '../contouring/contouringSession.ts';
+import type { ContouringSession } from '../contouring/contouringSession.ts';
 import { labelmapHasVoxels } from '../contouring/labelmapGrid.ts';
-import { ReadFormSession } from '../form/readFormSession.ts';
+import type { ReadFormSession } from '../form/readFormSession.ts';
 import { latestInSeries, latestServerResult, readerSeriesUid } from '../sync/serverResults.ts';
 
 /** ?review=<SEG series>&reader=<name>: a lead opening a reader's read. */
@@ -41,6 +41,8 @@ import { DraftStore } from '../storage/draftStore.ts';
 import { DraftAutosave } from '../storage/draftAutosave.ts';
 
 const STALL_MS = 20_000;
+// The 3D set-up waits this long at most for the first slice to arrive and be shown.
+const FIRST_SLICE_WAIT_MS = 1500;
 const PROGRESS_INTERVAL_MS = 300;
 // Software WebGL needs ~30 ms a view per render: while frames stream, redraw once a second.
 const STREAM_RENDER_INTERVAL_MS = 1000;
@@ -86,6 +88,10 @@ export class SeriesViewer {
   contouring: ContouringSession | null = null;
   autosave: DraftAutosave | null = null;
   private firstDataset: DicomJsonDataset | null = null;
+  private removePreview: (() => void) | null = null;
+  /** Cornerstone and the tools, loaded once the first slice is on screen */
+  private rt: typeof ViewerRuntime | null = null;
+  private runtimeLoad: Promise<typeof ViewerRuntime> | null = null;
 
   constructor(
     private readonly elements: ViewerElements,
@@ -100,6 +106,7 @@ export class SeriesViewer {
   async open(): Promise<void> {
     const t0 = performance.now();
     performance.mark('series-open');
+    this.preloadRuntime();
     this.store.reset();
     useContouringStore.getState().reset();
     this.store.set({ phase: 'metadata' });
@@ -131,13 +138,42 @@ export class SeriesViewer {
       seriesLabel: [getString(first, TAG.PatientName), getString(first, TAG.SeriesDescription)].filter(Boolean).join(' · '),
     });
 
-    startCornerstone();
-    this.store.set({ rendering: renderingSummary() });
-    const volumeId = `ctaw:${this.seriesUid}`;
-    if (cache.getVolume(volumeId)) cache.removeVolumeLoadObject(volumeId);
+    // Frames stream from here on. The 3D machinery (WebGL contexts, the volume texture) costs
+    // the main thread most of a second in software rendering: it starts once the first slice is
+    // on screen (painted by the preview), so that slice is not stuck behind it.
     const [nx, ny, nz] = grid.dimensions;
     const voxels = new Int16Array(nx * ny * nz).fill(EMPTY_HU);
     this.voxels = voxels;
+    const format = pixelFormat(first);
+    let imageIdByGrid: Map<number, string> | null = null;
+    const decodeCompressed = async (k: number, bytes: Uint8Array, transferSyntaxUid: string, target: Int16Array) => {
+      const rt = await this.runtime();
+      rt.startCornerstone(); // the codec workers (once; the views start it too)
+      if (!imageIdByGrid) {
+        const imageIds = rt.registerImageIds(this.studyUid, this.seriesUid, check.slices);
+        imageIdByGrid = new Map(grid.sliceAt.map((s, k) => [k, s ? imageIds[check.slices.indexOf(s)] : '']));
+      }
+      await rt.decodeCompressedFrame(imageIdByGrid.get(k) ?? '', bytes, transferSyntaxUid, target, format);
+    };
+    const firstShown = this.streamFrames(grid, voxels, format, decodeCompressed, t0);
+    await Promise.race([firstShown, new Promise((r) => setTimeout(r, FIRST_SLICE_WAIT_MS))]);
+    if (this.destroyed) return;
+    let rt: typeof ViewerRuntime;
+    try {
+      rt = await this.runtime();
+    } catch (err) {
+      // The chunk did not load (server gone, offline without a cached copy): say so, offer retry.
+      this.runtimeLoad = null;
+      if (!this.destroyed) this.fail(new Error(`the viewer's code could not be fetched (${err instanceof Error ? err.message : String(err)})`));
+      return;
+    }
+    if (this.destroyed) return;
+    const { cache, volumeLoader, setVolumesForViewports } = rt;
+
+    rt.startCornerstone();
+    this.store.set({ rendering: rt.renderingSummary() });
+    const volumeId = `ctaw:${this.seriesUid}`;
+    if (cache.getVolume(volumeId)) cache.removeVolumeLoadObject(volumeId);
     const volume = volumeLoader.createLocalVolume(volumeId, {
       scalarData: voxels,
       dimensions: grid.dimensions,
@@ -152,48 +188,92 @@ export class SeriesViewer {
         voiLut: [{ windowWidth: 1500, windowCenter: -600 }], SeriesInstanceUID: this.seriesUid,
       } as never,
     }) as LocalVolume;
+    if (rt.needsHalfFloatTexture()) rt.useHalfFloatTexture(volume);
     this.volume = volume;
     performance.mark('volume-created');
 
-    // Frames start arriving while the views are set up; the first texture upload then already
-    // holds the middle slice.
-    const imageIds = registerImageIds(this.studyUid, this.seriesUid, check.slices);
-    const imageIdByGrid = new Map(grid.sliceAt.map((s, k) => [k, s ? imageIds[check.slices.indexOf(s)] : '']));
-    this.streamFrames(volume, grid, voxels, pixelFormat(first), (k) => imageIdByGrid.get(k) ?? '', t0);
-
-    this.layout = createMprLayout(this.elements as unknown as Record<string, HTMLDivElement>);
+    this.layout = rt.createMprLayout(this.elements as unknown as Record<string, HTMLDivElement>);
+    this.watchAxialRendering(t0);
     await setVolumesForViewports(this.layout.engine, [{ volumeId }], MPR_IDS);
     if (this.destroyed) return;
     performance.mark('views-ready');
-    // The texture was just created whole; upload only the slices that have arrived (a new WebGL
-    // texture reads as zero until then). Uploading ~130 empty float slices took ~1 s here.
+    // The texture was just created whole: upload exactly the slices that have arrived (a new
+    // WebGL texture reads as zero until then; uploading empty slices took ~1 s here).
     const pending = volume.vtkOpenGLTexture.getUpdatedFrames();
-    for (let k = 0; k < pending.length; k++) if (!this.streamer?.loaded[k]) pending[k] = null;
+    for (let k = 0; k < nz; k++) pending[k] = this.streamer?.loaded[k] ? true : null;
     this.applyPreset(WINDOW_PRESETS[0]);
     this.attachReadout();
     // A small series can finish streaming before the views exist.
     if (this.store.phase === 'loaded') this.onLoaded();
   }
 
-  private streamFrames(volume: LocalVolume, grid: VolumeGrid, voxels: Int16Array, format: PixelFormat, imageIdOf: (k: number) => string, t0: number): void {
-    let firstShown = false;
+  /** Starts fetching the runtime chunk without running it (index.html already did on a deep link). */
+  private preloadRuntime(): void {
+    const url = (window as { __ctawViewerRuntime?: string }).__ctawViewerRuntime;
+    if (!url || document.querySelector(`link[rel=modulepreload][href="${url}"]`)) return;
+    const link = document.createElement('link');
+    link.rel = 'modulepreload';
+    link.href = url;
+    document.head.appendChild(link);
+  }
+
+  private runtime(): Promise<typeof ViewerRuntime> {
+    this.runtimeLoad ??= import('./viewerRuntime.ts').then((m) => (this.rt = m));
+    return this.runtimeLoad;
+  }
+
+  /** Once the axial view draws a loaded slice itself, the preview canvas goes. */
+  private watchAxialRendering(t0: number): void {
+    const { CoreEnums } = this.rt!;
     const axial = this.elements.axial;
     const onRendered = () => {
-      if (firstShown || !this.streamer?.loaded.some(Boolean)) return;
-      firstShown = true;
-      performance.mark('first-image');
-      console.info(`[viewer] first image after ${Math.round(performance.now() - t0)} ms`);
+      if (!this.streamer?.loaded.some(Boolean)) return;
+      axial.removeEventListener(CoreEnums.Events.IMAGE_RENDERED, onRendered);
+      this.removePreview?.();
+      this.removePreview = null;
+      performance.mark('first-volume-image');
+      this.markFirstImage(t0);
     };
     axial.addEventListener(CoreEnums.Events.IMAGE_RENDERED, onRendered);
     this.cleanups.push(() => axial.removeEventListener(CoreEnums.Events.IMAGE_RENDERED, onRendered));
+  }
 
+  private firstImageMarked = false;
+  private markFirstImage(t0: number): void {
+    if (this.firstImageMarked) return;
+    this.firstImageMarked = true;
+    performance.mark('first-image');
+    console.info(`[viewer] first image after ${Math.round(performance.now() - t0)} ms`);
+  }
+
+  /** Starts streaming; resolves once the first slice is on screen (or the stream has ended). */
+  private streamFrames(
+    grid: VolumeGrid,
+    voxels: Int16Array,
+    format: PixelFormat,
+    decodeCompressed: (k: number, bytes: Uint8Array, transferSyntaxUid: string, target: Int16Array) => Promise<void>,
+    t0: number,
+  ): Promise<void> {
+    let firstSliceShown: () => void = () => undefined;
+    const shown = new Promise<void>((resolve) => (firstSliceShown = resolve));
+    const sliceLength = grid.dimensions[0] * grid.dimensions[1];
     this.store.set({ phase: 'streaming' });
     this.bumpStallTimer();
     let lastProgressAt = 0;
-    this.streamer = new FrameStreamer(this.studyUid, this.seriesUid, grid, voxels, format, imageIdOf, {
+    this.streamer = new FrameStreamer(this.studyUid, this.seriesUid, grid, voxels, format, decodeCompressed, {
       onFrame: (k, loaded, bytes) => {
-        volume.vtkOpenGLTexture.setUpdatedFrame(k);
+        this.volume?.vtkOpenGLTexture.setUpdatedFrame(k);
         if (loaded === 1) performance.mark('first-frame');
+        if (k === this.streamer?.firstSlice && !this.layout) {
+          this.removePreview = showFirstSlice(this.elements.axial, voxels.subarray(k * sliceLength, (k + 1) * sliceLength), grid, WINDOW_PRESETS[0]);
+          if (!this.removePreview) firstSliceShown();
+          // On screen once the browser has painted a frame (the next task after the animation
+          // frame); the 3D set-up waits for that, or it would hold the paint back.
+          else requestAnimationFrame(() => setTimeout(() => {
+            this.markFirstImage(t0);
+            firstSliceShown();
+          }, 0));
+        }
         this.bumpStallTimer();
         // Each progress repaint is composited in software here: a few a second, not one a frame.
         const now = performance.now();
@@ -205,6 +285,7 @@ export class SeriesViewer {
         this.scheduleRender(loaded === 1 ? 0 : STREAM_RENDER_INTERVAL_MS);
       },
       onDone: (failed, lastError) => {
+        firstSliceShown();
         this.clearStallTimer();
         this.scheduleRender(0);
         const total = this.store.framesTotal;
@@ -224,6 +305,7 @@ export class SeriesViewer {
       },
     });
     this.streamer.start();
+    return shown;
   }
 
   private scheduleRender(delayMs: number): void {
@@ -270,7 +352,7 @@ export class SeriesViewer {
     }
     if (this.destroyed || !this.layout || !this.volume || !this.grid || !this.voxels) return;
     const grid = this.grid;
-    const session = new ContouringSession(
+    const session = new this.rt!.ContouringSession(
       this.layout.engine,
       this.elements as unknown as Record<string, HTMLDivElement>,
       MPR_IDS,
@@ -279,7 +361,7 @@ export class SeriesViewer {
       this.seriesUid,
       this.volume.metadata as unknown as Record<string, unknown>,
       config,
-      isSoftwareRendering(),
+      this.rt!.isSoftwareRendering(),
     );
     this.contouring = session;
     segWorker().warm();
@@ -298,7 +380,7 @@ export class SeriesViewer {
     // The tools are usable at once; the archive is asked meanwhile (it may be slow or away).
     void this.checkServerResult(session, restored);
     const user = useProfileStore.getState().reader || '(unnamed reader)';
-    this.readForm = new ReadFormSession(localDb(), caseKey(this.studyUid, this.seriesUid), user, config.form);
+    this.readForm = new this.rt!.ReadFormSession(localDb(), caseKey(this.studyUid, this.seriesUid), user, config.form);
     await this.readForm.start(this.layout.engine, this.elements as unknown as Record<string, HTMLDivElement>, MPR_IDS, {
       scalars: this.voxels, dims: grid.dimensions, spacing: grid.spacingMm, origin: grid.origin as unknown as [number, number, number], direction: grid.direction,
     });
@@ -443,7 +525,7 @@ export class SeriesViewer {
   private show3d(): void {
     if (!this.layout || !this.volume || this.destroyed) return;
     const engine = this.layout.engine;
-    add3dViewport(engine, this.elements.volume3d);
+    this.rt!.add3dViewport(engine, this.elements.volume3d);
     const viewport = engine.getViewport(VIEWPORT_3D) as Types.IVolumeViewport;
     void viewport.setVolumes([{ volumeId: this.volume.volumeId }]).then(() => {
       if (this.destroyed) return;
@@ -458,6 +540,7 @@ export class SeriesViewer {
   }
 
   private attachReadout(): void {
+    const { CoreEnums } = this.rt!;
     for (const v of MPR_VIEWPORTS) {
       const element = this.elements[v.id];
       const onMove = (e: MouseEvent) => {
@@ -465,7 +548,7 @@ export class SeriesViewer {
         if (!viewport || !this.volume) return;
         const rect = element.getBoundingClientRect();
         const pos: Types.Point2 = [e.clientX - rect.left, e.clientY - rect.top];
-        this.store.set({ readout: readoutAt(viewport, this.volume, this.grid!.sliceAt, this.streamer?.loaded ?? null, pos, v.label) });
+        this.store.set({ readout: this.rt!.readoutAt(viewport, this.volume, this.grid!.sliceAt, this.streamer?.loaded ?? null, pos, v.label) });
       };
       const updateSliceLabel = () => {
         const viewport = this.layout?.engine.getViewport(v.id) as Types.IVolumeViewport | undefined;
@@ -675,6 +758,8 @@ export class SeriesViewer {
     this.clearStallTimer();
     this.cleanups.forEach((f) => f());
     this.cleanups = [];
+    this.removePreview?.();
+    this.removePreview = null;
     if (this.renderTimer !== null) clearTimeout(this.renderTimer);
     this.streamer?.cancel();
     this.autosave?.destroy();
@@ -685,8 +770,8 @@ export class SeriesViewer {
     this.layout?.destroy();
     this.layout = null;
     // One series at a time: give its voxels back as soon as the reader leaves it.
-    if (this.volume) cache.removeVolumeLoadObject(this.volume.volumeId);
-    cache.purgeCache();
+    if (this.volume) this.rt?.cache.removeVolumeLoadObject(this.volume.volumeId);
+    this.rt?.cache.purgeCache();
     this.volume = null;
   }
 }

@@ -13,14 +13,10 @@ import {
   WindowLevelTool,
   ZoomTool,
 } from '@cornerstonejs/tools';
+import { MPR_VIEWPORTS, RENDERING_ENGINE_ID, VIEWPORT_3D } from './viewportIds.ts';
 
-export const MPR_VIEWPORTS = [
-  { id: 'axial', label: 'Axial', orientation: CoreEnums.OrientationAxis.AXIAL },
-  { id: 'coronal', label: 'Coronal', orientation: CoreEnums.OrientationAxis.CORONAL },
-  { id: 'sagittal', label: 'Sagittal', orientation: CoreEnums.OrientationAxis.SAGITTAL },
-] as const;
-export const VIEWPORT_3D = 'volume3d';
-export const RENDERING_ENGINE_ID = 'ctaw-engine';
+export { MPR_VIEWPORTS, RENDERING_ENGINE_ID, VIEWPORT_3D };
+
 const MPR_TOOL_GROUP = 'ctaw-mpr';
 const TOOL_GROUP_3D = 'ctaw-3d';
 
@@ -45,7 +41,7 @@ export function createMprLayout(elements: Record<string, HTMLDivElement>): Layou
       viewportId: v.id,
       type: CoreEnums.ViewportType.ORTHOGRAPHIC,
       element: elements[v.id],
-      defaultOptions: { orientation: v.orientation, background: [0, 0, 0] as Types.Point3 },
+      defaultOptions: { orientation: v.orientation as CoreEnums.OrientationAxis, background: [0, 0, 0] as Types.Point3 },
     })),
   );
   const group = ToolGroupManager.createToolGroup(MPR_TOOL_GROUP)!;

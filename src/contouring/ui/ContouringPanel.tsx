@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { THRESHOLD_PRESETS, useContouringStore, type PaintTool, type Segment } from '../../stores/contouringStore.ts';
 import type { ContouringSession } from '../contouringSession.ts';
-import { toolLabel } from '../contouringSession.ts';
+import { toolLabel } from '../toolLabels.ts';
 import type { SegmentSummary } from '../segmentStats.ts';
 import { clampRadius, MAX_RADIUS_MM, MIN_RADIUS_MM } from '../shortcuts.ts';
 import { HistogramPlot } from './HistogramPlot.tsx';
