@@ -89,6 +89,7 @@ export class SeriesViewer {
   autosave: DraftAutosave | null = null;
   private firstDataset: DicomJsonDataset | null = null;
   private removePreview: (() => void) | null = null;
+  private viewsReady = false;
   /** Cornerstone and the tools, loaded once the first slice is on screen */
   private rt: typeof ViewerRuntime | null = null;
   private runtimeLoad: Promise<typeof ViewerRuntime> | null = null;
@@ -203,7 +204,9 @@ export class SeriesViewer {
     for (let k = 0; k < nz; k++) pending[k] = this.streamer?.loaded[k] ? true : null;
     this.applyPreset(WINDOW_PRESETS[0]);
     this.attachReadout();
-    // A small series can finish streaming before the views exist.
+    this.viewsReady = true;
+    // The series can finish streaming before the views are up (a small one, or one read from
+    // the offline cache while WebGL starts).
     if (this.store.phase === 'loaded') this.onLoaded();
   }
 
@@ -337,7 +340,8 @@ export class SeriesViewer {
 
   /** Once every voxel is in: the 3D view and the contouring tools (statistics need real HU). */
   private onLoaded(): void {
-    if (!this.layout || this.loadedHandled || this.destroyed) return;
+    // Not before the views have their volume: the 3D view and the contouring overlays attach to them.
+    if (!this.viewsReady || !this.layout || this.loadedHandled || this.destroyed) return;
     this.loadedHandled = true;
     this.show3d();
     void this.startContouring();
