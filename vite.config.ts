@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 
 // The viewer's Cornerstone chunk is imported once the first slice is painted; its file name goes
 // into index.html so a deep link starts downloading it at once (see index.html, seriesViewer.ts).
+// So does the list of every built file, which the service worker keeps for offline use: workers
+// and codecs load on demand, and a series kept offline may be opened first with no network.
 function viewerRuntimeUrl(): Plugin {
   return {
     name: 'ctaw-viewer-runtime-url',
@@ -13,7 +15,11 @@ function viewerRuntimeUrl(): Plugin {
       handler(html, ctx) {
         const chunk = Object.values(ctx.bundle ?? {}).find((c) => c.type === 'chunk' && c.name === 'viewerRuntime');
         if (!chunk) return html;
-        return { html, tags: [{ tag: 'script', children: `window.__ctawViewerRuntime = ${JSON.stringify(`/${chunk.fileName}`)};`, injectTo: 'head-prepend' }] };
+        const assets = Object.values(ctx.bundle ?? {})
+          .map((c) => `/${c.fileName}`)
+          .filter((f) => f.startsWith('/assets/') && !f.endsWith('.map'));
+        const script = `window.__ctawViewerRuntime = ${JSON.stringify(`/${chunk.fileName}`)}; window.__ctawAssets = ${JSON.stringify(assets)};`;
+        return { html, tags: [{ tag: 'script', children: script, injectTo: 'head-prepend' }] };
       },
     },
   };
@@ -48,7 +54,7 @@ export default defineConfig({
   },
   build: {
     target: 'es2022',
-    sourcemap: false,
+    sourcemap: process.env.CTAW_SOURCEMAP === "1",
     chunkSizeWarningLimit: 8000,
     rollupOptions: {
       // The service worker is built beside index.html as /sw.js: its scope is the whole app.

@@ -1,5 +1,5 @@
 // Measures one page load of the viewer in a fresh headless Chromium: User Timing marks set by
-// the app, bytes on the wire (CDP), peak main-thread JS heap (CDP) and peak PSS of the whole
+// the app, bytes received (Playwright's network events), peak main-thread JS heap (CDP) and peak PSS of the whole
 // browser process tree (/proc/<pid>/smaps_rollup, as ../shared/peers measures it).
 import { readFileSync, readdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -72,9 +72,18 @@ export async function measurePageLoad(url: string, timeoutMs = 180_000): Promise
   try {
     const page = context.pages()[0] ?? (await context.newPage());
     const cdp = await context.newCDPSession(page);
-    await cdp.send('Network.enable');
     await cdp.send('Performance.enable');
-    cdp.on('Network.loadingFinished', (e: { encodedDataLength: number }) => (bytes += e.encodedDataLength));
+    // Playwright's events include the frame worker's requests, which the page's own CDP session
+    // does not see; for those it reports no body size, so the declared length stands in.
+    const sizes: Array<Promise<void>> = [];
+    page.on('requestfinished', (request) => {
+      sizes.push(
+        Promise.all([request.sizes(), request.response()]).then(
+          ([s, response]) => void (bytes += s.responseHeadersSize + (s.responseBodySize || Number(response?.headers()['content-length'] ?? 0))),
+          () => undefined,
+        ),
+      );
+    });
     const sampler = setInterval(() => {
       peakPssKb = Math.max(peakPssKb, treePssKb(profile));
       void cdp.send('Performance.getMetrics').then(
@@ -92,6 +101,7 @@ export async function measurePageLoad(url: string, timeoutMs = 180_000): Promise
     } finally {
       clearInterval(sampler);
     }
+    await Promise.all(sizes);
     const marks = await page.evaluate(() => ({
       open: performance.getEntriesByName('series-open')[0]?.startTime ?? NaN,
       first: performance.getEntriesByName('first-image')[0]?.startTime ?? NaN,

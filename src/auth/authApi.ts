@@ -25,9 +25,26 @@ export class AuthError extends Error {
   }
 }
 
+declare global {
+  interface Window {
+    /** index.html's health request, started before the bundle loaded; null when it failed */
+    __ctawHealth?: Promise<Response | null>;
+  }
+}
+
+/** index.html's answer, taken once; null when there is none or it failed (then ask again). */
+async function takePrefetchedHealth(): Promise<Response | null> {
+  const prefetched = typeof window !== 'undefined' ? window.__ctawHealth : undefined;
+  if (!prefetched) return null;
+  delete window.__ctawHealth;
+  const timeout = new Promise<null>((r) => setTimeout(() => r(null), 10_000));
+  const res = await Promise.race([prefetched, timeout]);
+  return res?.ok ? res : null;
+}
+
 /** Whether this gateway asks for a login (an open gateway serves a single-reader set-up). */
 export async function serverRequiresLogin(): Promise<boolean> {
-  const res = await fetch('/api/health', { signal: AbortSignal.timeout(10_000) });
+  const res = (await takePrefetchedHealth()) ?? (await fetch('/api/health', { signal: AbortSignal.timeout(10_000) }));
   const json = (await res.json()) as { requireLogin?: boolean };
   return json.requireLogin === true;
 }

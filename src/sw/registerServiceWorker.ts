@@ -7,10 +7,10 @@ export function registerServiceWorker(): void {
     .then(() => navigator.serviceWorker.ready)
     .then((registration) => {
       const urls = performance.getEntriesByType('resource').map((e) => e.name).filter((u) => u.startsWith(`${location.origin}/assets/`));
-      // The viewer's Cornerstone chunk loads on demand: a first visit that never opened a series
-      // must still leave it for reading offline.
-      const runtime = (window as { __ctawViewerRuntime?: string }).__ctawViewerRuntime;
-      if (runtime) urls.push(new URL(runtime, location.origin).href);
+      // The viewer's Cornerstone chunk, its workers and codecs load on demand: a first visit
+      // that never opened a series must still leave them for reading offline (see vite.config.ts).
+      const onDemand = (window as { __ctawAssets?: string[] }).__ctawAssets ?? [];
+      for (const file of onDemand) urls.push(new URL(file, location.origin).href);
       registration.active?.postMessage({ kind: 'cache-assets', urls });
     })
     .catch((err: unknown) => console.warn('[offline] the service worker could not be registered:', err instanceof Error ? err.message : err));
