@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 
 // The viewer's Cornerstone chunk is imported once the first slice is painted; its file name goes
 // into index.html so a deep link starts downloading it at once (see index.html, seriesViewer.ts).
-// So does the list of every built file, which the service worker keeps for offline use: workers
+// So do the frame worker's file (a deep link starts the worker at once: it takes a moment to
+// load) and the list of every built file, which the service worker keeps for offline use: workers
 // and codecs load on demand, and a series kept offline may be opened first with no network.
 function viewerRuntimeUrl(): Plugin {
   return {
@@ -18,7 +19,10 @@ function viewerRuntimeUrl(): Plugin {
         const assets = Object.values(ctx.bundle ?? {})
           .map((c) => `/${c.fileName}`)
           .filter((f) => f.startsWith('/assets/') && !f.endsWith('.map'));
-        const script = `window.__ctawViewerRuntime = ${JSON.stringify(`/${chunk.fileName}`)}; window.__ctawAssets = ${JSON.stringify(assets)};`;
+        const frameWorker = assets.find((f) => /\/frameStream\.worker-[\w-]+\.js$/.test(f));
+        const script =
+          `window.__ctawViewerRuntime = ${JSON.stringify(`/${chunk.fileName}`)}; window.__ctawAssets = ${JSON.stringify(assets)};` +
+          (frameWorker ? ` window.__ctawFrameWorkerUrl = ${JSON.stringify(frameWorker)};` : '');
         return { html, tags: [{ tag: 'script', children: script, injectTo: 'head-prepend' }] };
       },
     },

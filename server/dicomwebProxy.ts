@@ -5,7 +5,8 @@ import http from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { checkDicomwebPath, parseDicomwebResource } from './dicomwebPath.ts';
 import { type BlindingOptions, blindedHandler } from './gateway/blindedProxy.ts';
-import { notFound } from './gateway/upstream.ts';
+import { notFound, Upstream } from './gateway/upstream.ts';
+import { SeriesMetadataCache } from './gateway/seriesMetadataCache.ts';
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'proxy-authorization', 'proxy-authenticate']);
 // Never forwarded to Orthanc: the browser's credentials are the gateway's business.
@@ -24,7 +25,8 @@ export async function dicomwebProxy(app: FastifyInstance, opts: ProxyOptions): P
 
   // Bodies (STOW-RS multipart) stream through untouched.
   app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
-  const blinded = opts.blinding ? blindedHandler(opts.blinding) : null;
+  const metadataCache = new SeriesMetadataCache(opts.blinding?.upstream ?? new Upstream(opts.orthancUrl, opts.timeoutMs));
+  const blinded = opts.blinding ? blindedHandler({ ...opts.blinding, metadataCache }) : null;
 
   const handler = async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     const verdict = checkDicomwebPath(request.method, request.raw.url ?? '');
@@ -38,6 +40,7 @@ export async function dicomwebProxy(app: FastifyInstance, opts: ProxyOptions): P
       if (!resource) return notFound(reply);
       return blinded(request, reply, resource, path, verdict.upstreamPath.slice(path.length + 1));
     }
+    if (request.method === 'GET' && (await metadataCache.serve(request.headers.host ?? upstream.host, verdict.upstreamPath, request.headers.accept, reply))) return;
     const headers: http.OutgoingHttpHeaders = {};
     for (const [name, value] of Object.entries(request.headers)) {
       if (!REQUEST_DROP.has(name) && value !== undefined) headers[name] = value;

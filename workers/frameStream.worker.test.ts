@@ -67,4 +67,22 @@ describe('streamFrames (real HTTP server on loopback)', () => {
     expect(failed).toEqual([{ k: 5, error: 'HTTP 404' }]);
     expect(compressed).toEqual([{ k: 7, ts: '1.2.840.10008.1.2.4.70', length: SLICE * 2 }]);
   });
+
+  it('holds the frames after the first until told to go on', async () => {
+    concurrency.length = 0;
+    let go: () => void = () => undefined;
+    const afterFirst = new Promise<void>((r) => (go = r));
+    const arrived: number[] = [];
+    const done = streamFrames(
+      [0, 1, 2].map((k) => ({ k, url: `${base}/f/${k}` })),
+      { format, inFlight: 3, retries: 0, takeBuffer: () => new Int16Array(SLICE), signal: new AbortController().signal, afterFirst },
+      { slice: (k) => arrived.push(k), compressed: () => undefined, failed: () => undefined },
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    expect(arrived).toEqual([0]);
+    expect(concurrency.map((c) => c.k)).toEqual([0]);
+    go();
+    await done;
+    expect(arrived.sort()).toEqual([0, 1, 2]);
+  });
 });

@@ -24,12 +24,21 @@ function describe(err: unknown): string {
 
 /**
  * Fetches every job, the first alone (six requests at once share the archive's cores, which
- * transcode each frame, and the first slice would come with the other five), then `inFlight` at
- * a time. `takeBuffer` gives a slice buffer of sliceLength Int16 values.
+ * transcode each frame, and the first slice would come with the other five), then, once
+ * `afterFirst` resolves, `inFlight` at a time. `takeBuffer` gives a slice buffer of sliceLength
+ * Int16 values.
  */
 export async function streamFrames(
   jobs: FrameJob[],
-  opts: { format: PixelFormat; inFlight: number; retries: number; takeBuffer: () => Int16Array; signal: AbortSignal },
+  opts: {
+    format: PixelFormat;
+    inFlight: number;
+    retries: number;
+    takeBuffer: () => Int16Array;
+    signal: AbortSignal;
+    /** resolves when the rest may follow the first frame */
+    afterFirst?: Promise<void>;
+  },
   sink: FrameSink,
 ): Promise<void> {
   const queue = [...jobs];
@@ -63,6 +72,7 @@ export async function streamFrames(
   const reader = new ReusableBodyReader();
   const first = queue.shift();
   if (first) await load(first, reader);
+  await opts.afterFirst;
   await Promise.all([drain(reader), ...Array.from({ length: opts.inFlight - 1 }, () => drain(new ReusableBodyReader()))]);
 }
 
@@ -71,15 +81,19 @@ if ('WorkerGlobalScope' in globalThis) {
   const post = (message: FromFrameWorker, transfer: ArrayBuffer[] = []) => self.postMessage(message, { transfer });
   const spare: ArrayBuffer[] = [];
   let sliceLength = 0;
+  let resume: () => void = () => undefined;
+  const resumed = new Promise<void>((r) => (resume = r));
   self.addEventListener('message', (event: MessageEvent<ToFrameWorker>) => {
     const msg = event.data;
     if (msg.type === 'recycle') {
       if (msg.buffer.byteLength === sliceLength * 2) spare.push(msg.buffer);
       return;
     }
+    if (msg.type === 'resume') return resume();
     sliceLength = msg.sliceLength;
     const takeBuffer = () => new Int16Array(spare.pop() ?? new ArrayBuffer(sliceLength * 2));
-    void streamFrames(msg.jobs, { format: msg.format, inFlight: msg.inFlight, retries: msg.retries, takeBuffer, signal: new AbortController().signal }, {
+    const afterFirst = msg.holdAfterFirst ? resumed : undefined;
+    void streamFrames(msg.jobs, { format: msg.format, inFlight: msg.inFlight, retries: msg.retries, takeBuffer, signal: new AbortController().signal, afterFirst }, {
       slice: (k, hu, receivedBytes) => post({ type: 'slice', k, hu: hu.buffer as ArrayBuffer, receivedBytes }, [hu.buffer as ArrayBuffer]),
       compressed: (k, bytes, transferSyntaxUid, receivedBytes) =>
         post({ type: 'compressed', k, bytes: bytes.buffer as ArrayBuffer, transferSyntaxUid, receivedBytes }, [bytes.buffer as ArrayBuffer]),

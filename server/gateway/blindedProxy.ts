@@ -40,6 +40,7 @@ import {
 import { DicomHeaderError, type DicomHeader, readDicomHeader } from './dicomHeader.ts';
 import { MultipartError, parseContentType, splitMultipart } from './multipart.ts';
 import { type Upstream, notFound, upstreamFailed } from './upstream.ts';
+import type { SeriesMetadataCache } from './seriesMetadataCache.ts';
 
 export interface BlindingOptions {
   upstream: Upstream;
@@ -47,6 +48,8 @@ export interface BlindingOptions {
   db: Database;
   /** STOW bodies are buffered for checking up to this size; larger ones get 413 */
   stowLimitBytes: number;
+  /** series metadata answered from the gateway once access is granted */
+  metadataCache?: SeriesMetadataCache;
 }
 
 const DICOM_JSON = 'application/dicom+json';
@@ -194,6 +197,7 @@ export function blindedHandler(opts: BlindingOptions): (request: FastifyRequest,
     if (visible && !facts.result && facts.cases.length === 0 && (await resultModalityInArchive(resource.studyUid, seriesUid))) visible = false;
     if (!visible) return notFound(reply);
     if (facts.result) await auditView(request, caller, seriesUid, facts.result.caseId, facts.result.ownerId);
+    if (opts.metadataCache && !query && (await opts.metadataCache.serve(request.headers.host ?? '', path, request.headers.accept, reply))) return reply;
     return upstream.stream(request, reply, target);
   }
 

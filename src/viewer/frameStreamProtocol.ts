@@ -9,7 +9,9 @@ export interface FrameJob {
 }
 
 export type ToFrameWorker =
-  | { type: 'start'; jobs: FrameJob[]; format: PixelFormat; sliceLength: number; inFlight: number; retries: number }
+  /** holdAfterFirst: the rest waits for 'resume' (sent once the first slice is painted) */
+  | { type: 'start'; jobs: FrameJob[]; format: PixelFormat; sliceLength: number; inFlight: number; retries: number; holdAfterFirst: boolean }
+  | { type: 'resume' }
   /** a slice buffer the viewer has copied out of, handed back for the next frame */
   | { type: 'recycle'; buffer: ArrayBuffer };
 

@@ -17,8 +17,20 @@ export interface StreamCallbacks {
 const IN_FLIGHT = 6; // HTTP/1.1: the browser opens six connections per origin
 const RETRIES = 2;
 
+declare global {
+  interface Window {
+    /** started by index.html on a deep link to a series, before the app's bundle loaded */
+    __ctawFrameWorker?: Worker;
+  }
+}
+
 /** Started as early as possible (before the series metadata is in): the worker takes a moment to load. */
 export function startFrameWorker(): Worker {
+  const early = window.__ctawFrameWorker;
+  if (early) {
+    delete window.__ctawFrameWorker;
+    return early;
+  }
   return new Worker(new URL('../../workers/frameStream.worker.ts', import.meta.url), { type: 'module' });
 }
 
@@ -54,7 +66,12 @@ export class FrameStreamer {
     return this.grid.dimensions[0] * this.grid.dimensions[1];
   }
 
-  start(): void {
+  /**
+   * Starts streaming. With holdAfterFirst the rest of the frames wait for resume() after the
+   * first: on two cores, six more transcodes and conversions held the first slice's paint back
+   * by up to a second.
+   */
+  start(holdAfterFirst = false): void {
     this.worker.addEventListener('message', (e: MessageEvent<FromFrameWorker>) => this.onMessage(e.data));
     // A worker that cannot load (its file gone from the server and from the offline cache)
     // fails every frame, with a reason, so the viewer offers a retry.
@@ -66,7 +83,12 @@ export class FrameStreamer {
       this.callbacks.onDone(this.order.length - this.loadedCount, 'the image loader could not be started');
     });
     const jobs = this.order.map((k) => ({ k, url: frameUrl(this.studyUid, this.seriesUid, this.grid.sliceAt[k]!.sopInstanceUid) }));
-    this.post({ type: 'start', jobs, format: this.format, sliceLength: this.sliceLength, inFlight: IN_FLIGHT, retries: RETRIES });
+    this.post({ type: 'start', jobs, format: this.format, sliceLength: this.sliceLength, inFlight: IN_FLIGHT, retries: RETRIES, holdAfterFirst });
+  }
+
+  /** Lets the frames after the first follow (see start). */
+  resume(): void {
+    if (!this.cancelled) this.post({ type: 'resume' });
   }
 
   private post(msg: ToFrameWorker, transfer: ArrayBuffer[] = []): void {
@@ -91,6 +113,7 @@ export class FrameStreamer {
       void decode.finally(() => this.decodes.delete(decode));
     } else if (msg.type === 'failed') {
       this.fail(msg.error);
+      this.resume(); // the first frame failed: nothing to paint, go on with the rest
     } else {
       // Frames sent compressed may still be decoding.
       void Promise.all(this.decodes).then(() => {

@@ -166,6 +166,7 @@ export class SeriesViewer {
     const firstShown = this.streamFrames(grid, voxels, format, decodeCompressed, t0);
     await Promise.race([firstShown, new Promise((r) => setTimeout(r, FIRST_SLICE_WAIT_MS))]);
     if (this.destroyed) return;
+    this.streamer?.resume();
     let rt: typeof ViewerRuntime;
     try {
       rt = await this.runtime();
@@ -317,7 +318,7 @@ export class SeriesViewer {
         this.onLoaded();
       },
     }, worker);
-    this.streamer.start();
+    this.streamer.start(true); // the rest once the first slice is on screen (open() resumes it)
     return shown;
   }
 

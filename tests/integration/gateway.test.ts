@@ -43,8 +43,9 @@ describe('DICOMweb through the gateway', () => {
     expect(res.headers.get('content-type')).toContain('application/dicom+json');
     const studies = (await res.json()) as Array<Record<string, { Value: unknown[] }>>;
     expect(studies.map((s) => s['0020000D'].Value[0])).toEqual([fx.covid.studyUid]);
-    const series = (await (await fetch(`${base}/dicom-web/studies/${fx.covid.studyUid}/series?includefield=00201209`)).json()) as Array<Record<string, { Value: unknown[] }>>;
-    expect(series[0]['00201209'].Value[0]).toBe(133);
+    // Filtered by modality: results stored into the study by other tests are series of their own.
+    const series = (await (await fetch(`${base}/dicom-web/studies/${fx.covid.studyUid}/series?Modality=CT&includefield=00201209`)).json()) as Array<Record<string, { Value: unknown[] }>>;
+    expect(series.map((s) => s['00201209'].Value[0])).toEqual([133]);
   });
 
   it('series metadata points its BulkDataURIs at the gateway, not at Orthanc', async () => {
@@ -94,6 +95,33 @@ describe('DICOMweb through the gateway', () => {
     }
     const found = (await (await fetch(`${base}/dicom-web/studies?StudyInstanceUID=${studyUid}&includefield=00201208`)).json()) as Array<Record<string, { Value: unknown[] }>>;
     expect(found[0]['00201208'].Value[0]).toBe(1);
+  });
+
+  it('series metadata, kept by the gateway, follows the archive: an instance stored later is in the next answer', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ctaw-meta-'));
+    const { files, studyUid, seriesUid } = writePhantomSeries(dir, {
+      rows: 16, columns: 16, slices: 3, pixelSpacingMm: 10, sliceSpacingMm: 10, seed: `meta-${Date.now()}`,
+      patientName: 'META^TEST', patientId: 'META-01', studyDescription: 'meta', seriesDescription: 'meta',
+    });
+    const boundary = 'ctawboundary';
+    const stow = async (file: string) => {
+      const body = Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Type: application/dicom\r\n\r\n`), readFileSync(file), Buffer.from(`\r\n--${boundary}--\r\n`)]);
+      const res = await fetch(`${base}/dicom-web/studies`, { method: 'POST', body, headers: { 'Content-Type': `multipart/related; type="application/dicom"; boundary=${boundary}` } });
+      expect(res.status).toBe(200);
+    };
+    const metadata = async () => {
+      const res = await fetch(`${base}/dicom-web/studies/${studyUid}/series/${seriesUid}/metadata`, { headers: { Accept: 'application/dicom+json' } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toContain('application/dicom+json');
+      return ((await res.json()) as Array<Record<string, { Value: string[] }>>).map((d) => d['00080018'].Value[0]).sort();
+    };
+    await stow(files[0]);
+    await stow(files[1]);
+    const first = await metadata();
+    expect(first).toHaveLength(2);
+    expect(await metadata()).toEqual(first);
+    await stow(files[2]);
+    expect(await metadata()).toHaveLength(3);
   });
 });
 
