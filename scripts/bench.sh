@@ -2,10 +2,19 @@
 # npm run bench [-- GROUP]: starts its own Orthanc and server, prints one JSON object per line
 # ({"name", "value", "unit", "dataset"}), stops them after. Groups: viewer, contouring, seg, server
 # (default: all). server starts its own gateway (requireLogin on) and needs only Orthanc.
+# render needs neither: a page that renders a phantom volume, driven by bench/render/drive.py
+# (Python, standard library), which also runs as is on a machine with a real GPU.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh >&2
 group="${1:-all}"
+run_render() {
+  node_modules/.bin/vite build --config bench/render/vite.config.ts >&2
+  # Software 3D frames take tens of seconds here: a phase still running at the limit is left
+  # out and the lines say "incomplete".
+  python3 bench/render/drive.py --dist .bench/render-dist --chromium /usr/bin/chromium --backend swiftshader --timeout "${CTAW_RENDER_TIMEOUT_S:-300}"
+}
+if [ "$group" = render ]; then run_render; exit; fi
 source scripts/stack.sh
 ORTHANC_PORT="${CTAW_BENCH_ORTHANC_PORT:-18644}"
 APP_PORT="${CTAW_BENCH_PORT:-5182}"
@@ -18,6 +27,6 @@ run_group() {
 }
 case "$group" in
   viewer|contouring|seg|server) run_group "$group" ;;
-  all) run_group viewer; run_group contouring; run_group seg; run_group server ;;
-  *) echo "unknown bench group: $group (known: viewer, contouring, seg, server)" >&2; exit 2 ;;
+  all) run_group viewer; run_group contouring; run_group seg; run_group server; run_render ;;
+  *) echo "unknown bench group: $group (known: viewer, contouring, seg, server, render)" >&2; exit 2 ;;
 esac
