@@ -1,6 +1,6 @@
 // GET /api/worklist with a study of 10,000 cases read by 20 readers (2 per case), on the embedded
-// PGlite and on a real PostgreSQL: states, filters, sorting, paging, nothing about other readers,
-// and the answer within 100 ms. In-process (app.inject); no Orthanc needed.
+// PGlite and on a real PostgreSQL: states, filters, sorting, paging, nothing about other readers.
+// In-process (app.inject); no Orthanc needed. Its speed is a benchmark (`npm run bench -- server`).
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app.ts';
@@ -47,10 +47,9 @@ function suite(backend: 'PGlite' | 'PostgreSQL'): void {
       expect(res.statusCode, res.body).toBe(200);
       return { cookie: String(res.headers['set-cookie']).split(';')[0], csrf: (res.json() as { csrfToken: string }).csrfToken };
     }
-    const worklist = async (readerId: number, query = ''): Promise<{ status: number; body: { total: number; items: Item[] }; raw: string; ms: number }> => {
-      const t0 = performance.now();
+    const worklist = async (readerId: number, query = ''): Promise<{ status: number; body: { total: number; items: Item[] }; raw: string }> => {
       const res = await app.inject({ method: 'GET', url: `/api/worklist${query}`, headers: { cookie: sessions.get(readerId)!.cookie } });
-      return { status: res.statusCode, body: res.json(), raw: res.body, ms: performance.now() - t0 };
+      return { status: res.statusCode, body: res.json(), raw: res.body };
     };
 
     beforeAll(async () => {
@@ -147,18 +146,15 @@ function suite(backend: 'PGlite' | 'PostgreSQL'): void {
       expect((await worklist(readerIds[0], '?sort=password_hash')).status).toBe(400);
     });
 
-    it('answers within 100 ms for every reader (10,000 cases, 20 readers)', async () => {
-      const times: number[] = [];
+    // How fast is measured by `npm run bench -- server` (worklist_ms), not asserted here.
+    it('gives every one of the 20 readers exactly their own 1,000 cases in one page', async () => {
       for (const id of readerIds) {
-        await worklist(id); // warm
-        for (let n = 0; n < 3; n++) times.push((await worklist(id)).ms);
-        times.push((await worklist(id, '?limit=1000&sort=-assignedAt')).ms);
+        const all = await worklist(id, '?limit=1000&sort=-assignedAt');
+        expect(all.status).toBe(200);
+        expect(all.body.total).toBe(CASES * 2 / READERS);
+        const theirs = (await db.query<{ case_id: number }>('SELECT case_id FROM assignments WHERE user_id = $1', [id])).rows.map((r) => r.case_id);
+        expect(all.body.items.map((item) => item.caseId).sort((a, b) => a - b)).toEqual(theirs.sort((a, b) => a - b));
       }
-      times.sort((a, b) => a - b);
-      const median = times[Math.floor(times.length / 2)];
-      const p95 = times[Math.floor(times.length * 0.95)];
-      console.log(`[worklist ${backend}] median ${median.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${times[times.length - 1].toFixed(1)} ms over ${times.length}`);
-      expect(p95).toBeLessThan(100);
     });
 
     it('refuses a caller without a session', async () => {
