@@ -360,8 +360,9 @@ export class SeriesViewer {
     // Not before the views have their volume: the 3D view and the contouring overlays attach to them.
     if (!this.viewsReady || !this.layout || this.loadedHandled || this.destroyed) return;
     this.loadedHandled = true;
-    this.show3d();
-    void this.startContouring();
+    // The tools first, then the 3D view: in software WebGL the first 3D frame keeps the GPU
+    // process busy for tens of seconds, and the tools' set-up queued behind it.
+    void this.startContouring().finally(() => this.show3d());
   }
 
   private async startContouring(): Promise<void> {
