@@ -29,18 +29,19 @@ function viewerRuntimeUrl(): Plugin {
   };
 }
 
+// Not in the package's exports; src/viewer/halfFloatTexture.ts extends it (see there). The render
+// benchmark page (bench/render/vite.config.ts) builds the same module and uses these too.
+export const CORNERSTONE_INTERNAL_ALIASES = {
+  'cornerstone-internal/streaming-texture': fileURLToPath(
+    new URL('./node_modules/@cornerstonejs/core/dist/esm/RenderingEngine/vtkClasses/vtkStreamingOpenGLTexture.js', import.meta.url),
+  ),
+};
+
 // Dev server proxies DICOMweb to the project's server (which owns the only door to Orthanc).
 // changeOrigin false: Orthanc builds BulkDataURIs from the Host header, so they point here.
 export default defineConfig({
   plugins: [react(), viewerRuntimeUrl()],
-  resolve: {
-    alias: {
-      // Not in the package's exports; src/viewer/halfFloatTexture.ts extends it (see there).
-      'cornerstone-internal/streaming-texture': fileURLToPath(
-        new URL('./node_modules/@cornerstonejs/core/dist/esm/RenderingEngine/vtkClasses/vtkStreamingOpenGLTexture.js', import.meta.url),
-      ),
-    },
-  },
+  resolve: { alias: CORNERSTONE_INTERNAL_ALIASES },
   server: {
     port: 5173,
     proxy: { '/dicom-web': { target: 'http://127.0.0.1:5180', changeOrigin: false }, '/api': { target: 'http://127.0.0.1:5180' } },

@@ -2,18 +2,13 @@
 // the same files run under the driver here and on a machine with a real GPU.
 import { defineConfig } from 'vite';
 import { fileURLToPath } from 'node:url';
+import { CORNERSTONE_INTERNAL_ALIASES } from '../../vite.config.ts';
 
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: './',
   logLevel: 'error',
-  resolve: {
-    alias: {
-      'cornerstone-internal/streaming-texture': fileURLToPath(
-        new URL('../../node_modules/@cornerstonejs/core/dist/esm/RenderingEngine/vtkClasses/vtkStreamingOpenGLTexture.js', import.meta.url),
-      ),
-    },
-  },
+  resolve: { alias: CORNERSTONE_INTERNAL_ALIASES },
   worker: { format: 'es' },
   build: {
     target: 'es2022',
