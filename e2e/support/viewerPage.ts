@@ -4,6 +4,8 @@ import { expect, type Page } from '@playwright/test';
 
 export async function waitForVolumeLoaded(page: Page): Promise<void> {
   await expect(page.getByTestId('load-count')).toContainText('loaded', { timeout: 90_000 });
+  // A small series can be in before the views are.
+  await expect.poll(() => page.evaluate(() => window.__ctawViewer?.viewsUp ?? false), { timeout: 60_000 }).toBe(true);
 }
 
 export async function worldToPage(page: Page, viewportId: string, world: number[]): Promise<{ x: number; y: number }> {
@@ -44,7 +46,9 @@ export async function pixelAt(page: Page, viewportId: string, pageX: number, pag
  */
 export async function canvasStats(page: Page, viewportId: string): Promise<{ mean: number; sd: number; hash: number; blueTinted: number }> {
   return page.evaluate((viewportId) => {
-    const canvas = document.querySelector(`[data-viewport="${viewportId}"] canvas`) as HTMLCanvasElement;
+    const canvas = document.querySelector<HTMLCanvasElement>(`[data-viewport="${viewportId}"] canvas`);
+    // A view not put up yet (the 3D view before it is asked for) shows nothing.
+    if (!canvas) return { mean: 0, sd: 0, hash: 0, blueTinted: 0 };
     const copy = document.createElement('canvas');
     copy.width = canvas.width;
     copy.height = canvas.height;

@@ -118,11 +118,19 @@ export class ContouringSession {
     this.store.set({ ready: true });
   }
 
-  /** Shows the segments in the 3D view once it exists (in software WebGL: at the first update). */
-  async attach3d(viewportId: string): Promise<void> {
+  /**
+   * Shows the segments in the 3D view once it exists and renders it. In software WebGL the 3D
+   * view only redraws on request (update3d); showSegmentsNow is that request.
+   */
+  async attach3d(viewportId: string, opts: { showSegmentsNow?: boolean } = {}): Promise<void> {
     this.view3dId = viewportId;
     this.has3d = true;
-    if (this.store.auto3d) await this.mount3d();
+    if (this.store.auto3d || opts.showSegmentsNow) {
+      this.display.markSlices(this.pending3d);
+      this.pending3d.clear();
+      await this.mount3d();
+    }
+    this.engine.getViewport(viewportId)?.render();
   }
 
   private view3dId = '';

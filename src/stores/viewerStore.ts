@@ -28,6 +28,11 @@ export interface ViewerState {
   readout: Readout | null;
   sliceLabels: Record<string, string>;
   rendering: string;
+  /**
+   * The 3D view: waiting for the volume; offered (software WebGL, where its first frame costs
+   * tens of seconds of CPU and slows every other view: the reader asks for it); starting; shown.
+   */
+  view3d: 'waiting' | 'offered' | 'starting' | 'shown';
   set: (patch: Partial<ViewerState>) => void;
   reset: () => void;
 }
@@ -46,6 +51,7 @@ const initial = {
   readout: null,
   sliceLabels: {},
   rendering: '',
+  view3d: 'waiting' as const,
 };
 
 export const useViewerStore = create<ViewerState>((set) => ({

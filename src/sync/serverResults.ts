@@ -1,6 +1,6 @@
 // Finds and fetches this reader's latest submitted SEG of a case on the archive: their SEG series
 // has a UID derived from the case and the reader (see submitRead), so no search by name is needed.
-import { fetchJson } from '../dicomweb/httpClient.ts';
+import { DicomwebError, fetchJson, messageForStatus } from '../dicomweb/httpClient.ts';
 import { firstPart } from '../dicomweb/multipart.ts';
 import { getNumber, getString, type DicomJsonDataset } from '../dicomweb/dicomJson.ts';
 import { TAG } from '../dicomweb/tags.ts';
@@ -21,19 +21,26 @@ export function readerFormSeriesUid(caseKey: string, user: string): Promise<stri
   return stableUid(`ctaw-sr-series/${caseKey}/${user}`);
 }
 
-/** The reader's latest SEG of the case on the archive, or null (none, or the archive unreachable). */
+/**
+ * The reader's latest SEG of the case on the archive, or null when it has none. Throws when the
+ * archive could not be asked (offline, slow, failing): "none" and "unknown" differ to the caller.
+ */
 export async function latestServerResult(studyUid: string, caseKey: string, user: string, base = '/dicom-web'): Promise<ServerResult | null> {
   return latestInSeries(studyUid, await readerSeriesUid(caseKey, user), base);
 }
 
-/** The instance with the highest Instance Number of a result series, or null. */
+/**
+ * The instance with the highest Instance Number of a result series, or null when the archive
+ * has none (or will not show it: blinding answers as if it did not exist). Throws when the
+ * archive could not be asked.
+ */
 export async function latestInSeries(studyUid: string, seriesUid: string, base = '/dicom-web'): Promise<ServerResult | null> {
   let instances: DicomJsonDataset[];
   try {
-    instances = await fetchJson<DicomJsonDataset[]>(`${base}/studies/${studyUid}/series/${seriesUid}/instances?includefield=00200013`, { timeoutMs: 15_000 });
-  } catch {
-    // Offline or not found: the local draft is all there is.
-    return null;
+    instances = await fetchJson<DicomJsonDataset[]>(`${base}/studies/${studyUid}/series/${seriesUid}/instances?includefield=00200013`, { timeoutMs: 30_000 });
+  } catch (err) {
+    if (err instanceof DicomwebError && (err.kind === 'not-found' || err.kind === 'refused')) return null;
+    throw err;
   }
   if (!Array.isArray(instances) || instances.length === 0) return null;
   const latest = instances
@@ -45,7 +52,8 @@ export async function latestInSeries(studyUid: string, seriesUid: string, base =
     headers: { Accept: 'multipart/related; type="application/dicom"; transfer-syntax=*' },
     signal: AbortSignal.timeout(60_000),
   });
-  if (!response.ok) return null;
+  if (response.status === 404 || response.status === 403) return null;
+  if (!response.ok) throw new DicomwebError(messageForStatus(response.status).kind, messageForStatus(response.status).message, response.status);
   const body = firstPart(new Uint8Array(await response.arrayBuffer()), response.headers.get('content-type') ?? '').body;
   return { sopInstanceUid: latest.sop, instanceNumber: latest.n, bytes: body };
 }

@@ -30,8 +30,8 @@ export function ViewerPage({ studyUid, seriesUid }: { studyUid: string; seriesUi
   const [attempt, setAttempt] = useState(0);
   const navigate = useRouteStore((s) => s.navigate);
   // Only what this page draws: the readout changes on every mouse move and must not re-render it.
-  const { phase, message, warnings, seriesLabel, windowLabel, leftTool, sliceLabels, rendering, framesLoaded } = useViewerStore(
-    useShallow((s) => ({ phase: s.phase, message: s.message, warnings: s.warnings, seriesLabel: s.seriesLabel, windowLabel: s.windowLabel, leftTool: s.leftTool, sliceLabels: s.sliceLabels, rendering: s.rendering, framesLoaded: s.framesLoaded })),
+  const { phase, message, warnings, seriesLabel, windowLabel, leftTool, sliceLabels, rendering, framesLoaded, view3d } = useViewerStore(
+    useShallow((s) => ({ phase: s.phase, message: s.message, warnings: s.warnings, seriesLabel: s.seriesLabel, windowLabel: s.windowLabel, leftTool: s.leftTool, sliceLabels: s.sliceLabels, rendering: s.rendering, framesLoaded: s.framesLoaded, view3d: s.view3d })),
   );
 
   useEffect(() => {
@@ -85,7 +85,10 @@ export function ViewerPage({ studyUid, seriesUid }: { studyUid: string; seriesUi
           break;
         }
         case 'interpolate': session?.interpolate(); break;
-        case 'update3d': session?.update3d(); break;
+        case 'update3d':
+          if (useViewerStore.getState().view3d === 'offered') viewer.show3d();
+          else session?.update3d();
+          break;
       }
     };
     window.addEventListener('keydown', onKey);
@@ -134,8 +137,14 @@ export function ViewerPage({ studyUid, seriesUid }: { studyUid: string; seriesUi
           </div>
         ))}
         <div className="viewport-cell">
-          <div className="viewport-label">3D {phase === 'streaming' ? '(after loading)' : ''}</div>
+          <div className="viewport-label">3D {phase === 'streaming' ? '(after loading)' : view3d === 'starting' ? '(rendering…)' : ''}</div>
           <div className="viewport" data-viewport="volume3d" ref={(el) => { if (el) refs.current.volume3d = el; }} />
+          {view3d === 'offered' && (
+            <div className="view3d-offer">
+              <button onClick={() => viewerRef.current?.show3d()} data-testid="show-3d" title="Render the volume in 3D (u)">Show 3D</button>
+              <p className="muted">No GPU: this browser renders WebGL on the CPU, where one 3D frame takes tens of seconds and slows the other views meanwhile.</p>
+            </div>
+          )}
         </div>
       </section>
       {!blocked && <SidePanel

@@ -23,7 +23,7 @@ import { appSync } from '../sync/appSync.ts';
 import type { ContouringSession } from '../contouring/contouringSession.ts';
 import { labelmapHasVoxels } from '../contouring/labelmapGrid.ts';
 import type { ReadFormSession } from '../form/readFormSession.ts';
-import { latestInSeries, latestServerResult, readerSeriesUid } from '../sync/serverResults.ts';
+import { latestInSeries, latestServerResult, readerSeriesUid, type ServerResult } from '../sync/serverResults.ts';
 
 /** ?review=<SEG series>&reader=<name>: a lead opening a reader's read. */
 function reviewRequest(): { seriesUid: string; reader: string } | null {
@@ -360,9 +360,14 @@ export class SeriesViewer {
     // Not before the views have their volume: the 3D view and the contouring overlays attach to them.
     if (!this.viewsReady || !this.layout || this.loadedHandled || this.destroyed) return;
     this.loadedHandled = true;
-    // The tools first, then the 3D view: in software WebGL the first 3D frame keeps the GPU
-    // process busy for tens of seconds, and the tools' set-up queued behind it.
-    void this.startContouring().finally(() => this.show3d());
+    // The tools first, then the 3D view. In software WebGL the first 3D frame keeps the CPU busy
+    // for tens of seconds (the tools' set-up queued behind it, and every other view slows down
+    // meanwhile): there the reader asks for the 3D view when they want it.
+    void this.startContouring().finally(() => {
+      if (this.destroyed) return;
+      if (this.rt!.isSoftwareRendering()) this.store.set({ view3d: 'offered' });
+      else this.show3d();
+    });
   }
 
   private async startContouring(): Promise<void> {
@@ -447,7 +452,13 @@ export class SeriesViewer {
     const status = useSaveStatusStore.getState();
     status.reset();
     this.reviewing = review.reader;
-    const found = await latestInSeries(this.studyUid, review.seriesUid);
+    let found: ServerResult | null;
+    try {
+      found = await latestInSeries(this.studyUid, review.seriesUid);
+    } catch (err) {
+      if (!this.destroyed) status.set({ state: 'error', error: `The read of ${review.reader} could not be fetched: ${err instanceof Error ? err.message : String(err)} Reopen the case to try again.` });
+      return;
+    }
     if (this.destroyed) return;
     if (!found) {
       status.set({ state: 'error', error: `The read of ${review.reader} is not available (not submitted yet, or not visible to you).` });
@@ -466,7 +477,20 @@ export class SeriesViewer {
   private async checkServerResult(session: ContouringSession, restored: boolean): Promise<void> {
     const user = useProfileStore.getState().reader || '(unnamed reader)';
     const key = caseKey(this.studyUid, this.seriesUid);
-    const server = await latestServerResult(this.studyUid, key, user);
+    let server: ServerResult | null = null;
+    // The archive may be slow, restarting or out of reach: ask again until it answers, or the
+    // reader would start from an empty labelmap unaware of their result there, and their next
+    // submission would be numbered as if it were the first.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        server = await latestServerResult(this.studyUid, key, user);
+        break;
+      } catch {
+        if (this.destroyed) return;
+        await retryDelay(attempt);
+        if (this.destroyed) return;
+      }
+    }
     if (!server || this.destroyed) return;
     this.serverInstanceNumber = server.instanceNumber;
     // Nothing local and nothing painted yet: the server's result is the starting point.
@@ -544,8 +568,10 @@ export class SeriesViewer {
   /** Time to restore the draft on open (benchmark). */
   draftRestoreMs = 0;
 
-  private show3d(): void {
-    if (!this.layout || !this.volume || this.destroyed) return;
+  /** Puts the volume rendering up (at once on a real GPU; on the reader's request in software WebGL). */
+  show3d(): void {
+    if (!this.layout || !this.volume || this.destroyed || this.store.view3d === 'starting' || this.store.view3d === 'shown') return;
+    this.store.set({ view3d: 'starting' });
     const engine = this.layout.engine;
     this.rt!.add3dViewport(engine, this.elements.volume3d);
     const viewport = engine.getViewport(VIEWPORT_3D) as Types.IVolumeViewport;
@@ -556,9 +582,16 @@ export class SeriesViewer {
       // a real GPU draws a full-quality frame of a 300-slice CT in ~8 ms (bench/render on an H100).
       if (this.rt!.isSoftwareRendering()) (viewport as unknown as { setSampleDistanceMultiplier?: (m: number) => void }).setSampleDistanceMultiplier?.(2);
       viewport.resetCamera();
-      viewport.render();
       this.has3d = true;
-      if (this.contouring) void this.contouring.attach3d(VIEWPORT_3D);
+      const shown = () => {
+        if (!this.destroyed) this.store.set({ view3d: 'shown' });
+      };
+      // One first frame, with the segments in it: a software frame costs tens of seconds.
+      if (this.contouring) void this.contouring.attach3d(VIEWPORT_3D, { showSegmentsNow: true }).then(shown);
+      else {
+        viewport.render();
+        shown();
+      }
     });
   }
 
@@ -637,9 +670,18 @@ export class SeriesViewer {
 
   /** Voxel value (HU) at an index, or null before that slice has arrived; used by the e2e tests. */
   voxelAt(i: number, j: number, k: number): number | null {
-    const v = this.volume;
-    if (!v || !this.streamer?.loaded[k]) return null;
-    return Number((v.voxelManager as unknown as { getAtIJK: (a: number, b: number, c: number) => number }).getAtIJK(i, j, k));
+    // The voxels themselves, not the Cornerstone volume over them: a small series can finish
+    // streaming before the views (and that volume) are up.
+    const v = this.voxels;
+    const g = this.grid;
+    if (!v || !g || !this.streamer?.loaded[k]) return null;
+    const [nx, ny] = g.dimensions;
+    return v[i + nx * (j + ny * k)];
+  }
+
+  /** Whether the views show the volume (the MPR layout is up); used by the e2e tests. */
+  get viewsUp(): boolean {
+    return this.viewsReady;
   }
 
   /** Source image of each volume slice k (null where the series has no slice). */
@@ -804,4 +846,17 @@ export class SeriesViewer {
     this.rt?.cache.purgeCache();
     this.volume = null;
   }
+}
+
+/** 2, 4, 8 … 30 s, or sooner when the browser comes back online. */
+function retryDelay(attempt: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      window.removeEventListener('online', done);
+      resolve();
+    };
+    const timer = setTimeout(done, Math.min(30_000, 2000 * 2 ** attempt));
+    window.addEventListener('online', done);
+  });
 }
