@@ -7,7 +7,7 @@ import { isSoftwareRendering, renderingSummary, startCornerstone } from '../../s
 import { add3dViewport, createMprLayout, MPR_VIEWPORTS, VIEWPORT_3D } from '../../src/viewer/viewportLayout.ts';
 import { needsHalfFloatTexture, useHalfFloatTexture } from '../../src/viewer/halfFloatTexture.ts';
 import { voiRange } from '../../src/viewer/windowPresets.ts';
-import { phantomHu, phantomNoise } from '../../scripts/data/phantomHu.ts';
+import { phantomSliceHu } from '../../scripts/data/phantomHu.ts';
 
 const params = new URLSearchParams(location.search);
 const [NX, NY, NZ] = (params.get('size') ?? '512x512x300').split('x').map(Number);
@@ -27,16 +27,11 @@ const say = (text: string) => {
 function buildPhantom(): Int16Array {
   const voxels = new Int16Array(NX * NY * NZ);
   const lengthMm = NZ * SLICE_MM;
-  const x0 = -((NX - 1) / 2) * PIXEL_MM;
-  const y0 = -((NY - 1) / 2) * PIXEL_MM;
   for (let k = 0; k < NZ; k++) {
-    const z = lengthMm - k * SLICE_MM;
-    for (let r = 0; r < NY; r++) {
-      for (let c = 0; c < NX; c++) {
-        const i = r * NX + c;
-        voxels[k * NX * NY + i] = Math.round(phantomHu(x0 + c * PIXEL_MM, y0 + r * PIXEL_MM, z, lengthMm) + phantomNoise(i + k * 7919, 12345));
-      }
-    }
+    const offset = k * NX * NY;
+    phantomSliceHu({ rows: NY, columns: NX, pixelSpacingMm: PIXEL_MM, k, zMm: lengthMm - k * SLICE_MM, lengthMm, seedNum: 12345 }, (i, hu) => {
+      voxels[offset + i] = Math.round(hu);
+    });
   }
   return voxels;
 }

@@ -12,6 +12,7 @@ interface CtawViewerHooks {
   huAt(indices: number[]): number[];
   huSlice(k: number): number[];
   scroll(viewportId: string, delta: number): void;
+  readonly viewsUp: boolean;
 }
 interface Window {
   __ctawViewer?: CtawViewerHooks;

@@ -47,3 +47,35 @@ export function phantomNoise(i: number, seedNum: number): number {
   h = Math.imul(h ^ (h >>> 16), 0x45d9f3b) >>> 0;
   return ((h & 0xff) / 255 - 0.5) * 20;
 }
+
+/** Position (mm) of the first pixel's centre: slices are centred on the body axis. */
+export function phantomCornerMm(s: { rows: number; columns: number; pixelSpacingMm: number }): [number, number] {
+  return [-((s.columns - 1) / 2) * s.pixelSpacingMm, -((s.rows - 1) / 2) * s.pixelSpacingMm];
+}
+
+export interface PhantomSlice {
+  rows: number;
+  columns: number;
+  pixelSpacingMm: number;
+  /** slice index k (for the noise pattern) and its z position in mm */
+  k: number;
+  zMm: number;
+  lengthMm: number;
+  seedNum: number;
+}
+
+/**
+ * HU of one axial slice, centred on the body axis, written through `put(i, hu)` for each pixel
+ * i = row * columns + column: the DICOM writer stores it as unsigned values, the render bench as
+ * Int16 voxels.
+ */
+export function phantomSliceHu(s: PhantomSlice, put: (i: number, hu: number) => void): void {
+  const [x0, y0] = phantomCornerMm(s);
+  for (let r = 0; r < s.rows; r++) {
+    const y = y0 + r * s.pixelSpacingMm;
+    for (let c = 0; c < s.columns; c++) {
+      const i = r * s.columns + c;
+      put(i, phantomHu(x0 + c * s.pixelSpacingMm, y, s.zMm, s.lengthMm) + phantomNoise(i + s.k * 7919, s.seedNum));
+    }
+  }
+}

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writePart10, type DicomElement } from './dicomWriter.ts';
-import { phantomHu, phantomNoise as noise } from './phantomHu.ts';
+import { phantomCornerMm, phantomHu, phantomSliceHu } from './phantomHu.ts';
 
 export { phantomHu };
 
@@ -45,23 +45,16 @@ export function writePhantomSeries(dir: string, opts: PhantomOptions): { studyUi
   const files: string[] = [];
   const omit = new Set(opts.omitSlices ?? []);
   const pixels = new Uint16Array(opts.rows * opts.columns);
-  const x0 = -((opts.columns - 1) / 2) * opts.pixelSpacingMm;
-  const y0 = -((opts.rows - 1) / 2) * opts.pixelSpacingMm;
+  const [x0, y0] = phantomCornerMm(opts);
   let instanceNumber = 0;
   for (let k = 0; k < opts.slices; k++) {
     if (omit.has(k)) continue;
     instanceNumber++;
     // Slice 0 is the most superior (as in the shared CT): z decreases with the instance number.
     const z = lengthMm - k * opts.sliceSpacingMm + (opts.zJitterMm?.[k] ?? 0);
-    for (let r = 0; r < opts.rows; r++) {
-      const y = y0 + r * opts.pixelSpacingMm;
-      for (let c = 0; c < opts.columns; c++) {
-        const x = x0 + c * opts.pixelSpacingMm;
-        const i = r * opts.columns + c;
-        const hu = phantomHu(x, y, z, lengthMm) + noise(i + k * 7919, seedNum);
-        pixels[i] = Math.max(0, Math.min(4095, Math.round(hu + 1024)));
-      }
-    }
+    phantomSliceHu({ rows: opts.rows, columns: opts.columns, pixelSpacingMm: opts.pixelSpacingMm, k, zMm: z, lengthMm, seedNum }, (i, hu) => {
+      pixels[i] = Math.max(0, Math.min(4095, Math.round(hu + 1024)));
+    });
     const sopUid = derivedUid(opts.seed, `instance-${k}`);
     const ds: DicomElement[] = [
       { tag: 0x00080008, vr: 'CS', value: 'ORIGINAL\\PRIMARY\\AXIAL' },
