@@ -78,16 +78,22 @@ export class SeriesMetadataCache {
 
   /** What changes whenever the series does: Orthanc's LastUpdate and instance count; null when unknown to Orthanc. */
   private async validator(seriesUid: string): Promise<string | null> {
-    let id = this.orthancIds.get(seriesUid) ?? (await this.lookup(seriesUid));
-    if (!id) return null;
-    let series = await this.upstream.buffered('GET', `/series/${id}`, { accept: 'application/json' });
-    if (series.status === 404) {
-      // Deleted and stored again under another patient: look it up afresh.
+    const known = this.orthancIds.get(seriesUid);
+    if (known) {
+      const v = await this.seriesValidator(known);
+      if (v !== 'gone') return v;
+      // Deleted, and perhaps stored again under another patient (another Orthanc ID).
       this.orthancIds.delete(seriesUid);
-      id = await this.lookup(seriesUid);
-      if (!id) return null;
-      series = await this.upstream.buffered('GET', `/series/${id}`, { accept: 'application/json' });
     }
+    const id = await this.lookup(seriesUid);
+    if (!id) return null;
+    const v = await this.seriesValidator(id);
+    return v === 'gone' ? null : v;
+  }
+
+  private async seriesValidator(orthancId: string): Promise<string | null | 'gone'> {
+    const series = await this.upstream.buffered('GET', `/series/${orthancId}`, { accept: 'application/json' });
+    if (series.status === 404) return 'gone';
     if (series.status !== 200) return null;
     const info = JSON.parse(series.body.toString('utf8')) as { LastUpdate?: string; Instances?: string[] };
     const instances = info.Instances ?? [];

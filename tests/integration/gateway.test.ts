@@ -122,6 +122,16 @@ describe('DICOMweb through the gateway', () => {
     expect(await metadata()).toEqual(first);
     await stow(files[2]);
     expect(await metadata()).toHaveLength(3);
+
+    // Deleted from the archive (Orthanc's own API, as an admin would): never answered from the cache.
+    const orthanc = (process.env.CTAW_ORTHANC_URL ?? 'http://127.0.0.1:18643').replace(/\/+$/, '');
+    const found = (await (await fetch(`${orthanc}/tools/lookup`, { method: 'POST', body: seriesUid })).json()) as Array<{ ID: string; Type: string }>;
+    const id = found.find((r) => r.Type === 'Series')!.ID;
+    expect((await fetch(`${orthanc}/series/${id}`, { method: 'DELETE' })).status).toBe(200);
+    const gone = await fetch(`${base}/dicom-web/studies/${studyUid}/series/${seriesUid}/metadata`, { headers: { Accept: 'application/dicom+json' } });
+    expect(gone.status).toBe(404);
+    await stow(files[1]);
+    expect(await metadata()).toHaveLength(1);
   });
 });
 
