@@ -102,6 +102,7 @@ export async function measurePageLoad(url: string, timeoutMs = 180_000): Promise
       clearInterval(sampler);
     }
     await Promise.all(sizes);
+    if (process.env.CTAW_BENCH_MARKS) console.error(await page.evaluate(() => performance.getEntriesByType('mark').map((m) => `${m.name}=${Math.round(m.startTime)}`).join(' ')));
     const marks = await page.evaluate(() => ({
       open: performance.getEntriesByName('series-open')[0]?.startTime ?? NaN,
       first: performance.getEntriesByName('first-image')[0]?.startTime ?? NaN,

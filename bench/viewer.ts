@@ -32,8 +32,10 @@ for (const ds of datasets) {
   emit('volume_loaded_ms', m('volumeLoadedMs'), 'ms', ds.name, { runs: runs.map((x) => Math.round(x.volumeLoadedMs)) });
   emit('transport_ms', median(transport.map((t) => t.ms)), 'ms', ds.name, { mb: Math.round(transport[0].bytes / 2 ** 20), client: 'chromium' });
   emit('transport_node_ms', median(transportNode.map((t) => t.ms)), 'ms', ds.name, { client: 'node' });
-  emit('volume_after_open_ms', m('volumeLoadedMs') - m('seriesOpenMs'), 'ms', ds.name);
-  emit('first_image_after_open_ms', m('firstImageMs') - m('seriesOpenMs'), 'ms', ds.name);
+  // Per run, then the median: a difference of two medians can pair figures of different runs.
+  const afterOpen = (k: 'firstImageMs' | 'volumeLoadedMs') => runs.map((x) => x[k] - x.seriesOpenMs);
+  emit('volume_after_open_ms', median(afterOpen('volumeLoadedMs')), 'ms', ds.name, { runs: afterOpen('volumeLoadedMs').map(Math.round) });
+  emit('first_image_after_open_ms', median(afterOpen('firstImageMs')), 'ms', ds.name, { runs: afterOpen('firstImageMs').map(Math.round) });
   emit('volume_vs_transport', m('volumeLoadedMs') / median(transport.map((t) => t.ms)), 'ratio', ds.name);
   emit('js_heap_mb', m('jsHeapMb'), 'MiB', ds.name);
   emit('browser_pss_mb', m('browserPssMb'), 'MiB', ds.name);
