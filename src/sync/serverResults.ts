@@ -53,7 +53,10 @@ export async function latestInSeries(studyUid: string, seriesUid: string, base =
     signal: AbortSignal.timeout(60_000),
   });
   if (response.status === 404 || response.status === 403) return null;
-  if (!response.ok) throw new DicomwebError(messageForStatus(response.status).kind, messageForStatus(response.status).message, response.status);
+  if (!response.ok) {
+    const { kind, message } = messageForStatus(response.status);
+    throw new DicomwebError(kind, message, response.status);
+  }
   const body = firstPart(new Uint8Array(await response.arrayBuffer()), response.headers.get('content-type') ?? '').body;
   return { sopInstanceUid: latest.sop, instanceNumber: latest.n, bytes: body };
 }

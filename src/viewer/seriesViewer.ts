@@ -24,6 +24,7 @@ import type { ContouringSession } from '../contouring/contouringSession.ts';
 import { labelmapHasVoxels } from '../contouring/labelmapGrid.ts';
 import type { ReadFormSession } from '../form/readFormSession.ts';
 import { latestInSeries, latestServerResult, readerSeriesUid, type ServerResult } from '../sync/serverResults.ts';
+import { retryDelayMs } from '../sync/backoff.ts';
 
 /** ?review=<SEG series>&reader=<name>: a lead opening a reader's read. */
 function reviewRequest(): { seriesUid: string; reader: string } | null {
@@ -848,7 +849,7 @@ export class SeriesViewer {
   }
 }
 
-/** 2, 4, 8 … 30 s, or sooner when the browser comes back online. */
+/** The sync engine's back-off (with jitter, capped at 30 s), or sooner when the browser comes back online. */
 function retryDelay(attempt: number): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
@@ -856,7 +857,7 @@ function retryDelay(attempt: number): Promise<void> {
       window.removeEventListener('online', done);
       resolve();
     };
-    const timer = setTimeout(done, Math.min(30_000, 2000 * 2 ** attempt));
+    const timer = setTimeout(done, retryDelayMs(attempt + 1, { baseMs: 2000, maxMs: 30_000 }));
     window.addEventListener('online', done);
   });
 }
