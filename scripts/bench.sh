@@ -7,6 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh >&2
+source scripts/versions.sh
+print_versions >&2
 group="${1:-all}"
 run_render() {
   node_modules/.bin/vite build --config bench/render/vite.config.ts >&2

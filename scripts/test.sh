@@ -5,6 +5,12 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh || exit 1
+source scripts/versions.sh
+print_versions
+# `npm test -- e2e [playwright args…]` runs only the end-to-end stage (with its stack), e.g.
+# `npm test -- e2e e2e/offline.spec.ts --repeat-each 10`.
+only=""
+if [ "${1:-}" = e2e ]; then only=e2e; shift; fi
 source scripts/stack.sh
 ORTHANC_PORT="${CTAW_TEST_ORTHANC_PORT:-18643}"
 APP_PORT="${CTAW_TEST_PORT:-5181}"
@@ -18,9 +24,11 @@ stage() {
 }
 trap 'stack_down' EXIT
 
-stage "lint" node_modules/.bin/eslint --max-warnings 0 .
-stage "type check" npm run --silent typecheck
-stage "unit tests" node_modules/.bin/vitest run
+if [ -z "$only" ]; then
+  stage "lint" node_modules/.bin/eslint --max-warnings 0 .
+  stage "type check" npm run --silent typecheck
+  stage "unit tests" node_modules/.bin/vitest run
+fi
 stage "build" node_modules/.bin/vite build --logLevel error
 
 rm -rf .data/test-orthanc
@@ -33,8 +41,8 @@ LOGIN_PORT="${CTAW_TEST_LOGIN_PORT:-5183}"
 export CTAW_TEST_ADMIN_PASSWORD="study-owner-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 stack_login_server "$LOGIN_PORT" test-login || exit 1
 export CTAW_LOGIN_BASE_URL="http://127.0.0.1:$LOGIN_PORT"
-stage "integration tests" node_modules/.bin/vitest run --config vitest.integration.config.ts
-stage "end-to-end tests" node_modules/.bin/playwright test
+[ -z "$only" ] && stage "integration tests" node_modules/.bin/vitest run --config vitest.integration.config.ts
+stage "end-to-end tests" node_modules/.bin/playwright test "$@"
 
 echo ""
 if [ ${#failed[@]} -gt 0 ]; then

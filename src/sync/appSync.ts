@@ -2,6 +2,7 @@
 // as soon as the app is open again, on any page.
 import { localDb } from '../storage/localDb.ts';
 import { csrfHeaders, useAuthStore } from '../stores/authStore.ts';
+import { connectivity } from './connectivityMonitor.ts';
 import { SyncEngine } from './syncEngine.ts';
 
 let engine: SyncEngine | null = null;
@@ -20,7 +21,7 @@ async function authorize(): Promise<Record<string, string> | null> {
 
 export function appSync(): SyncEngine {
   if (!engine) {
-    const created = new SyncEngine(localDb(), { authorize, onLoginNeeded: () => useAuthStore.getState().sessionLost() });
+    const created = new SyncEngine(localDb(), { authorize, onLoginNeeded: () => useAuthStore.getState().sessionLost(), connectivity: connectivity() });
     engine = created;
     engine.start();
     // A login wakes the outbox.

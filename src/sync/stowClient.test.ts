@@ -15,7 +15,11 @@ describe('STOW-RS outcome', () => {
     expect(await stowInstance('/dicom-web', bytes, 1000, answer(503, {}))).toMatchObject({ ok: false, retry: true });
     expect(await stowInstance('/dicom-web', bytes, 1000, answer(500, {}))).toMatchObject({ ok: false, retry: true });
     const down = (async () => { throw new TypeError('Failed to fetch'); }) as unknown as typeof fetch;
-    expect(await stowInstance('/dicom-web', bytes, 1000, down)).toEqual({ ok: false, retry: true, reason: 'the server cannot be reached' });
+    expect(await stowInstance('/dicom-web', bytes, 1000, down)).toEqual({ ok: false, retry: true, reason: 'the server cannot be reached', unreachable: true, unanswered: true });
+    // A time-out is a slow server, not a missing network.
+    const slow = (async (_u: string, init: RequestInit) => new Promise((_r, reject) => init.signal!.addEventListener('abort', () => reject(init.signal!.reason)))) as unknown as typeof fetch;
+    expect(await stowInstance('/dicom-web', bytes, 20, slow)).toMatchObject({ ok: false, retry: true, unanswered: true, reason: 'no answer within 0 s' });
+    expect(await stowInstance('/dicom-web', bytes, 20, slow)).not.toHaveProperty('unreachable');
     expect(await stowInstance('/dicom-web', bytes, 1000, answer(409, failed(0xa900)))).toMatchObject({ ok: false, retry: false, reason: expect.stringContaining('0xa900') });
     expect(await stowInstance('/dicom-web', bytes, 1000, answer(400, {}))).toMatchObject({ ok: false, retry: false });
   });

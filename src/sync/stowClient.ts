@@ -2,7 +2,9 @@
 // archive already holds counts as success: a retried send must not become a failure.
 export type StowOutcome =
   | { ok: true; duplicate: boolean }
-  | { ok: false; retry: boolean; reason: string; loginNeeded?: boolean };
+  | { ok: false; retry: boolean; reason: string; loginNeeded?: boolean; unreachable?: boolean; unanswered?: boolean };
+
+import { isNetworkFailure } from './connectivity.ts';
 
 const BOUNDARY_PREFIX = 'ctaw-stow-';
 
@@ -37,7 +39,9 @@ export async function stowInstance(baseUrl: string, instance: Uint8Array, timeou
     });
   } catch (err) {
     const name = (err as { name?: string })?.name;
-    return { ok: false, retry: true, reason: name === 'TimeoutError' ? `no answer within ${Math.round(timeoutMs / 1000)} s` : 'the server cannot be reached' };
+    if (name === 'TimeoutError') return { ok: false, retry: true, reason: `no answer within ${Math.round(timeoutMs / 1000)} s`, unanswered: true };
+    // No answer at all: the network (not the server) is the problem.
+    return { ok: false, retry: true, reason: 'the server cannot be reached', unreachable: isNetworkFailure(err), unanswered: true };
   }
   let json: StowResponse | null;
   try {

@@ -5,6 +5,8 @@
 // result again is harmless anyway: it has the same SOP Instance UID, and the archive keeps one.
 import type { LocalDb, OutboxRecord } from '../storage/localDb.ts';
 import { useSyncStore } from '../stores/syncStore.ts';
+import type { ConnectivityMonitor } from './connectivityMonitor.ts';
+import { worthTrying } from './connectivity.ts';
 import { retryDelayMs, type BackoffPolicy, DEFAULT_BACKOFF } from './backoff.ts';
 import { stowInstance } from './stowClient.ts';
 
@@ -16,9 +18,11 @@ export interface SyncOptions {
   authorize: () => Promise<Record<string, string> | null>;
   /** a STOW came back 401: the session is gone */
   onLoginNeeded: () => void;
+  /** the page's connectivity judge: told what each send found, and asked whether to try */
+  connectivity: Pick<ConnectivityMonitor, 'current' | 'subscribe' | 'reportNetworkFailure' | 'reportServerAnswered'> | null;
 }
 
-const DEFAULTS: SyncOptions = { baseUrl: '/dicom-web', timeoutMs: 30_000, backoff: DEFAULT_BACKOFF, authorize: async () => ({}), onLoginNeeded: () => undefined };
+const DEFAULTS: SyncOptions = { baseUrl: '/dicom-web', timeoutMs: 30_000, backoff: DEFAULT_BACKOFF, authorize: async () => ({}), onLoginNeeded: () => undefined, connectivity: null };
 /** While nobody is logged in, the outbox waits (a login wakes it at once). */
 const LOGIN_WAIT_MS = 30_000;
 const LOCK = 'ctaw-sync-leader';
@@ -28,12 +32,7 @@ export class SyncEngine {
   private wake: (() => void) | null = null;
   private stopped = false;
   private attempt = 0;
-  private readonly onOnline = () => {
-    useSyncStore.getState().set({ online: true });
-    this.attempt = 0;
-    this.kick();
-  };
-  private readonly onOffline = () => useSyncStore.getState().set({ online: false });
+  private unsubscribe: (() => void) | null = null;
 
   constructor(
     private readonly db: LocalDb,
@@ -43,8 +42,13 @@ export class SyncEngine {
   }
 
   start(): void {
-    window.addEventListener('online', this.onOnline);
-    window.addEventListener('offline', this.onOffline);
+    // The server reachable again: send now rather than at the end of a back-off.
+    this.unsubscribe =
+      this.options.connectivity?.subscribe((state) => {
+        if (!state.online) return;
+        this.attempt = 0;
+        this.kick();
+      }) ?? null;
     void this.refreshCounts();
     const run = () => this.leadLoop();
     if (navigator.locks) void navigator.locks.request(LOCK, run);
@@ -59,8 +63,7 @@ export class SyncEngine {
 
   stop(): void {
     this.stopped = true;
-    window.removeEventListener('online', this.onOnline);
-    window.removeEventListener('offline', this.onOffline);
+    this.unsubscribe?.();
     this.wake?.();
   }
 
@@ -89,7 +92,8 @@ export class SyncEngine {
     useSyncStore.getState().set({ leader: true });
     while (!this.stopped) {
       const next = await this.db.outbox.where('state').anyOf('waiting', 'sending').sortBy('createdAt').then((rows) => rows[0]);
-      if (!next || !navigator.onLine) {
+      const connectivity = this.options.connectivity?.current;
+      if (!next || (connectivity && !worthTrying(connectivity))) {
         await this.refreshCounts();
         await this.sleep(next ? 5000 : 30_000);
         continue;
@@ -113,6 +117,8 @@ export class SyncEngine {
     await this.db.outbox.update(item.id!, { state: 'sending' });
     const outcome = await stowInstance(this.options.baseUrl, item.body, this.options.timeoutMs, fetch, headers);
     store.set({ sending: false });
+    if (outcome.ok || !outcome.unanswered) this.options.connectivity?.reportServerAnswered();
+    else if (outcome.unreachable) this.options.connectivity?.reportNetworkFailure();
     const attempts = item.attempts + 1;
     if (outcome.ok) {
       this.attempt = 0;
