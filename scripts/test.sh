@@ -31,15 +31,17 @@ if [ -z "$only" ]; then
 fi
 stage "build" node_modules/.bin/vite build --logLevel error
 
-rm -rf .data/test-orthanc
-stack_up test "$ORTHANC_PORT" "$APP_PORT" || exit 1
+# CTAW_TEST_NAME: another name (and ports) lets a second run go on beside this one.
+NAME="${CTAW_TEST_NAME:-test}"
+rm -rf ".data/$NAME-orthanc"
+stack_up "$NAME" "$ORTHANC_PORT" "$APP_PORT" || exit 1
 stage "test data" node_modules/.bin/tsx scripts/test-fixtures.ts "$CTAW_ORTHANC_URL"
 stack_server "$APP_PORT" || exit 1
 export CTAW_BASE_URL="http://127.0.0.1:$APP_PORT"
 # The reading-study tests: a gateway that asks for a login, blinding readers to each other.
 LOGIN_PORT="${CTAW_TEST_LOGIN_PORT:-5183}"
 export CTAW_TEST_ADMIN_PASSWORD="study-owner-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-stack_login_server "$LOGIN_PORT" test-login || exit 1
+stack_login_server "$LOGIN_PORT" "$NAME-login" || exit 1
 export CTAW_LOGIN_BASE_URL="http://127.0.0.1:$LOGIN_PORT"
 [ -z "$only" ] && stage "integration tests" node_modules/.bin/vitest run --config vitest.integration.config.ts
 stage "end-to-end tests" node_modules/.bin/playwright test "$@"

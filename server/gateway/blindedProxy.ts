@@ -31,6 +31,7 @@ import {
   page,
   pageParams,
   recountStudy,
+  requestRefusal,
   resultKind,
   seriesVisible,
   storeVerdict,
@@ -38,6 +39,9 @@ import {
   unsupportedStudyKey,
 } from './blinding.ts';
 import { DicomHeaderError, type DicomHeader, readDicomHeader } from './dicomHeader.ts';
+import { decoyPath, decoyUid, namedUids, withDecoys } from './hiddenAsMissing.ts';
+import { storedIdentities, unjudgedStores, type Identity } from './storedIdentity.ts';
+import { wadoAcceptable } from './wadoAccept.ts';
 import { MultipartError, parseContentType, splitMultipart } from './multipart.ts';
 import { type Upstream, notFound, upstreamFailed } from './upstream.ts';
 import type { SeriesMetadataCache } from './seriesMetadataCache.ts';
@@ -59,6 +63,7 @@ const VIEW_AUDIT_INTERVAL_MS = 10 * 60_000;
 // One series' modality (for admins asking about a series that is no case) never changes.
 const MODALITY_CACHE_MAX = 10_000;
 
+const NOT_ACCEPTABLE = { error: 'the gateway cannot answer in any of the media types the Accept header names' } as const;
 const STUDY_RETRIEVE = { error: 'whole-study retrieval is not offered through the gateway: retrieve the series one by one' } as const;
 
 function acceptsJson(accept: string | undefined): boolean {
@@ -131,7 +136,8 @@ export function blindedHandler(opts: BlindingOptions): (request: FastifyRequest,
     } else {
       for (const tag of [TAGS.studyUid, TAGS.seriesUid, TAGS.modality, ...(resource.level === 'instance' ? [TAGS.sopClassUid, TAGS.sopInstanceUid] : [])]) params.append('includefield', tag);
     }
-    const rows = await upstreamRows(request, reply, `${path}?${params.toString()}`);
+    const { path: askedPath, params: asked } = await decoysForHidden(caller, resource, path, params);
+    const rows = await upstreamRows(request, reply, `${askedPath}?${asked.toString()}`);
     if (rows === null) return reply;
 
     if (resource.level === 'study') {
@@ -162,6 +168,35 @@ export function blindedHandler(opts: BlindingOptions): (request: FastifyRequest,
     return sendJson(reply, page(visible, paging));
   }
 
+  /**
+   * The query as sent to Orthanc: every study, series or SOP instance UID it names (in the path or
+   * as a key) that the caller may not see replaced by a decoy, so that Orthanc answers it like a
+   * UID that does not exist, with the same work and time (hiddenAsMissing.ts).
+   */
+  async function decoysForHidden(caller: Caller, resource: Extract<DicomwebResource, { kind: 'search' }>, path: string, params: URLSearchParams): Promise<{ path: string; params: URLSearchParams }> {
+    const named = namedUids(params);
+    const studies = [...new Set([...named.study, ...(resource.studyUid ? [resource.studyUid] : [])])];
+    const sopRows = named.instance.length
+      ? (await db.query<{ sop_instance_uid: string; series_instance_uid: string }>('SELECT sop_instance_uid, series_instance_uid FROM results WHERE sop_instance_uid = ANY($1::text[])', [named.instance])).rows
+      : [];
+    const seriesOfSop = new Map(sopRows.map((r) => [r.sop_instance_uid, r.series_instance_uid]));
+    const series = [...new Set([...named.series, ...(resource.seriesUid ? [resource.seriesUid] : []), ...seriesOfSop.values()])];
+    const [studyFacts, seriesFacts] = await Promise.all([access.studies(caller, studies), access.series(caller, series)]);
+    const hidden = new Set<string>();
+    for (const uid of studies) if (!studyVisible(caller, studyFacts.get(uid) ?? { hasCase: false, assignedToCaller: false })) hidden.add(uid);
+    const seriesHidden = (uid: string) => {
+      const facts = seriesFacts.get(uid);
+      // A series the tables know nothing of: Orthanc's rows are filtered as always (an admin's
+      // uploads); one they know is decided here, before Orthanc is asked.
+      if (!facts || (!facts.result && facts.cases.length === 0)) return caller.role !== 'admin';
+      return !seriesVisible(caller, facts);
+    };
+    for (const uid of series) if (seriesHidden(uid)) hidden.add(uid);
+    for (const [sop, seriesUid] of seriesOfSop) if (seriesHidden(seriesUid)) hidden.add(sop);
+    if (hidden.size === 0) return { path, params };
+    return { path: decoyPath(path, hidden), params: withDecoys(params, hidden) };
+  }
+
   /** A study row with counts and modalities of the series the caller may see (and ModalitiesInStudy
    * always present, since the filter is matched on it). */
   async function recount(caller: Caller, row: DicomJson): Promise<DicomJson> {
@@ -177,6 +212,8 @@ export function blindedHandler(opts: BlindingOptions): (request: FastifyRequest,
   // ------------------------------------------------------------------------------------------ WADO
   async function retrieve(request: FastifyRequest, reply: FastifyReply, caller: Caller, resource: Extract<DicomwebResource, { kind: 'retrieve' }>, path: string, query: string): Promise<unknown> {
     const target = query ? `${path}?${query}` : path;
+    // Accept is judged by the gateway, the same for every UID, before anything is looked up.
+    if (!wadoAcceptable(resource.what, request.headers.accept)) return reply.code(406).type('application/json').send(NOT_ACCEPTABLE);
     if (resource.level === 'study') {
       if (resource.what !== 'metadata') return reply.code(400).send(STUDY_RETRIEVE);
       if (!acceptsJson(request.headers.accept)) return reply.code(406).send({ error: 'metadata is given as application/dicom+json' });
@@ -194,8 +231,14 @@ export function blindedHandler(opts: BlindingOptions): (request: FastifyRequest,
     const seriesUid = resource.seriesUid!;
     const facts = await access.seriesOne(caller, seriesUid);
     let visible = seriesVisible(caller, facts, { studyUid: resource.studyUid });
-    if (visible && !facts.result && facts.cases.length === 0 && (await resultModalityInArchive(resource.studyUid, seriesUid))) visible = false;
-    if (!visible) return notFound(reply);
+    // What a caller may not see is asked of Orthanc under a decoy UID, the way a UID that does
+    // not exist is asked: the same requests, the same answer, the same time.
+    const askedUid = visible ? seriesUid : decoyUid(seriesUid);
+    // An admin's series that is no case: is it a SEG/SR stored some other way? (Asked for a
+    // hidden series too, under its decoy, since a series that does not exist is asked.)
+    const unknown = !facts.result && facts.cases.length === 0;
+    if (caller.role === 'admin' && (unknown || !visible) && (await resultModalityInArchive(resource.studyUid, askedUid))) visible = false;
+    if (!visible) return upstream.stream(request, reply, decoyPath(target, [seriesUid, ...(resource.sopUid ? [resource.sopUid] : [])]));
     if (facts.result) await auditView(request, caller, seriesUid, facts.result.caseId, facts.result.ownerId);
     if (opts.metadataCache && !query && (await opts.metadataCache.serve(request.headers.host ?? '', path, request.headers.accept, reply))) return reply;
     return upstream.stream(request, reply, target);
@@ -225,7 +268,7 @@ export function blindedHandler(opts: BlindingOptions): (request: FastifyRequest,
     }
 
     const verdicts = await judgeStore(caller, headers, resource.studyUid);
-    const refusal = verdicts.find((v): v is Extract<StoreVerdict, { ok: false }> => !v.ok);
+    const refusal = requestRefusal(verdicts);
     if (refusal) return reply.code(refusal.status).send({ error: refusal.error });
 
     // Claim each result series for the caller (first come owns it), before anything is stored.
@@ -246,6 +289,15 @@ export function blindedHandler(opts: BlindingOptions): (request: FastifyRequest,
 
     const res = await upstream.buffered('POST', query ? `${path}?${query}` : path, { ...upstream.headersOf(request), 'content-type': request.headers['content-type'], accept: DICOM_JSON, 'accept-encoding': 'identity' }, body);
     if (res.status === 200 || res.status === 202) {
+      // Filed under exactly the identities judged, or not at all.
+      const judged: Identity[] = headers.map((h) => ({ studyUid: h.studyInstanceUid, seriesUid: h.seriesInstanceUid, sopUid: h.sopInstanceUid }));
+      const indexed = storedIdentities(res.body);
+      const strays = indexed === null ? null : unjudgedStores(judged, indexed);
+      if (strays === null || strays.length > 0) {
+        await removeStrays(request, strays ?? [], indexed ?? []);
+        access.invalidate();
+        return reply.code(403).type('application/json').send({ error: STORE_REFUSED });
+      }
       const stored = storedSops(res.body);
       const now = new Date();
       await db.transaction(async (tx) => {
@@ -271,6 +323,30 @@ export function blindedHandler(opts: BlindingOptions): (request: FastifyRequest,
       access.invalidate();
     }
     return reply.code(res.status).type(String(res.headers['content-type'] ?? DICOM_JSON)).send(res.body);
+  }
+
+  /**
+   * The archive filed something under an identity the gateway did not judge: everything this
+   * request stored is deleted again, except an instance in a series that predates it and that
+   * the gateway protects (a case's CT, someone else's results), which Orthanc does not
+   * overwrite, so that what it holds there is not the caller's.
+   */
+  async function removeStrays(request: FastifyRequest, strays: Identity[], indexed: Identity[]): Promise<void> {
+    request.log.warn({ objects: strays.length }, 'STOW: the archive filed objects under other UIDs than the gateway judged; removed');
+    const seriesUids = [...new Set(indexed.map((i) => i.seriesUid))];
+    const protectedRows = await db.query<{ series_instance_uid: string }>(
+      `SELECT series_instance_uid FROM cases WHERE series_instance_uid = ANY($1::text[])
+       UNION SELECT series_instance_uid FROM result_series WHERE series_instance_uid = ANY($1::text[]) AND user_id <> $2`,
+      [seriesUids, (request.user as User).id],
+    );
+    const keep = new Set(protectedRows.rows.map((r) => r.series_instance_uid));
+    for (const item of indexed) {
+      if (keep.has(item.seriesUid)) continue;
+      const sop = item.sopUid.split('|')[0];
+      const found = await upstream.buffered('POST', '/tools/lookup', { host: 'localhost', 'content-type': 'text/plain' }, Buffer.from(sop));
+      const ids = found.status === 200 ? (JSON.parse(found.body.toString('utf8')) as Array<{ ID: string; Type: string }>) : [];
+      for (const id of ids.filter((i) => i.Type === 'Instance')) await upstream.buffered('DELETE', `/instances/${id.ID}`, { host: 'localhost' });
+    }
   }
 
   /** A case CT's Patient ID in the archive ('' when it has none or is not there). */
@@ -309,7 +385,8 @@ export function blindedHandler(opts: BlindingOptions): (request: FastifyRequest,
         const sopOwnerId = sopOwner.get(h.sopInstanceUid) ?? null;
         // Orthanc is asked only where the tables cannot answer, and only for results by readers and leads.
         const askArchive = isResult && caller.role !== 'admin';
-        const seriesInArchive = askArchive && owner === null ? ((await upstream.json<DicomJson[]>(`/dicom-web/series?SeriesInstanceUID=${h.seriesInstanceUid}`)) ?? []).length > 0 : false;
+        // Asked whatever the tables say, so that the time taken does not depend on them.
+        const seriesInArchive = askArchive ? ((await upstream.json<DicomJson[]>(`/dicom-web/series?SeriesInstanceUID=${h.seriesInstanceUid}`)) ?? []).length > 0 : false;
         let sopInArchive: StoreFacts['sopInArchive'] = null;
         const referencedCases: StoreFacts['referencedCases'] = [];
         for (const c of cases.rows.filter((row) => h.referencedSeriesUids.includes(row.series_instance_uid))) {
@@ -321,7 +398,7 @@ export function blindedHandler(opts: BlindingOptions): (request: FastifyRequest,
             patientId: askArchive ? await ctPatientId(c.study_instance_uid, c.series_instance_uid) : undefined,
           });
         }
-        if (askArchive && sopOwnerId === null) {
+        if (askArchive) {
           const rows = (await upstream.json<DicomJson[]>(`/dicom-web/instances?SOPInstanceUID=${h.sopInstanceUid}&includefield=0020000E`)) ?? [];
           if (rows[0]) sopInArchive = { seriesUid: firstString(rows[0], TAGS.seriesUid) ?? '' };
         }

@@ -15,6 +15,7 @@ import {
   resultKind,
   seriesVisible,
   storeVerdict,
+  requestRefusal,
   studyVisible,
   unsupportedStudyKey,
 } from './blinding.ts';
@@ -129,13 +130,14 @@ describe('storeVerdict', () => {
 
   it('answers every refusal involving something not theirs alike', () => {
     const refused = { ok: false, status: 403, error: STORE_REFUSED };
+    const taken = { ...refused, hidden: true };
     expect(storeVerdict(C, seg({ referencedCases: [{ caseId: 7, studyUid: ST, assignedToCaller: false, complete: false }] }))).toEqual(refused);
     expect(storeVerdict(A, seg({ referencedCases: [] }))).toEqual(refused);
     expect(storeVerdict(A, seg({ studyUid: '9.9' }))).toEqual(refused); // the case's CT is in another study
-    expect(storeVerdict(B, seg({ seriesOwnerId: 1 }))).toEqual(refused); // into A's series
-    expect(storeVerdict(B, seg({ sopOwnerId: 1 }))).toEqual(refused); // overwrite A's SOP instance
-    expect(storeVerdict(B, seg({ sopInArchive: { seriesUid: '2.25.999' } }))).toEqual(refused); // a SOP UID that exists elsewhere
-    expect(storeVerdict(B, seg({ seriesInArchive: true }))).toEqual(refused); // into a CT or other existing series
+    expect(storeVerdict(B, seg({ seriesOwnerId: 1 }))).toEqual(taken); // into A's series
+    expect(storeVerdict(B, seg({ sopOwnerId: 1 }))).toEqual(taken); // overwrite A's SOP instance
+    expect(storeVerdict(B, seg({ sopInArchive: { seriesUid: '2.25.999' } }))).toEqual(taken); // a SOP UID that exists elsewhere
+    expect(storeVerdict(B, seg({ seriesInArchive: true }))).toEqual(taken); // into a CT or other existing series
   });
 
   it('keeps readers from storing images, and admins from storing results', () => {
@@ -164,6 +166,31 @@ describe('storeVerdict', () => {
     expect(storeVerdict(A, seg({ patientId: 'P2' }))).toEqual({ ok: false, status: 400, error: "a result carries its CT's Patient ID (0010,0020)" });
     // Not the caller's case: the generic refusal comes first, the patient is never compared.
     expect(storeVerdict(C, seg({ patientId: 'P2', referencedCases: [{ caseId: 7, studyUid: ST, assignedToCaller: false, complete: false, patientId: 'P1' }] }))).toMatchObject({ error: STORE_REFUSED });
+  });
+
+  it('checks the Patient ID against the caller\'s own case before any UID is compared with others\' (no oracle of taken UIDs)', () => {
+    const wrongPatient = { ok: false, status: 400, error: "a result carries its CT's Patient ID (0010,0020)" };
+    // With a wrong Patient ID, another reader's series or SOP UID and a fresh one answer alike.
+    expect(storeVerdict(B, seg({ patientId: 'P2', seriesOwnerId: 1 }))).toEqual(wrongPatient);
+    expect(storeVerdict(B, seg({ patientId: 'P2', sopOwnerId: 1 }))).toEqual(wrongPatient);
+    expect(storeVerdict(B, seg({ patientId: 'P2', seriesInArchive: true }))).toEqual(wrongPatient);
+    expect(storeVerdict(B, seg({ patientId: 'P2' }))).toEqual(wrongPatient);
+    // Another reader's series does not pick the case either.
+    const two = [
+      { caseId: 7, studyUid: ST, assignedToCaller: true, complete: false, patientId: 'P1' },
+      { caseId: 9, studyUid: ST, assignedToCaller: true, complete: false, patientId: 'P1' },
+    ];
+    expect(storeVerdict(B, seg({ referencedCases: two, seriesOwnerId: 1, seriesCaseId: 9 }))).toMatchObject({ ok: false, hidden: true });
+  });
+
+  it('answers a request with its first refusal the caller could know of, hidden ones all alike', () => {
+    const open = { ok: false, status: 403, error: ADMIN_RESULT } as const;
+    const hidden = { ok: false, status: 403, error: 'this object cannot be stored into that series: use a series UID of its own', hidden: true } as const;
+    // An admin's image into a result series, then a SEG: the SEG's refusal, whatever the series.
+    expect(requestRefusal([hidden, open])).toEqual(open);
+    expect(requestRefusal([{ ok: true, kind: null }, open])).toEqual(open);
+    expect(requestRefusal([hidden, { ok: true, kind: null }])).toEqual({ ok: false, status: 403, error: hidden.error });
+    expect(requestRefusal([{ ok: true, kind: null }])).toBeNull();
   });
 
   it('refuses an object of another study sent to /studies/{study}', () => {

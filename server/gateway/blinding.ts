@@ -115,14 +115,25 @@ export interface StoreFacts {
 export type StoreVerdict =
   | { ok: true; kind: ResultKind; caseId: number; studyUid: string }
   | { ok: true; kind: null }
-  | { ok: false; status: 400 | 403; error: string };
+  /**
+   * hidden: the refusal rests on someone else's objects (a series or SOP instance taken). A
+   * request is answered with its first refusal that is not hidden, if any, so that which check
+   * fails first never depends on what the caller may not see; hidden refusals all read alike.
+   */
+  | { ok: false; status: 400 | 403; error: string; hidden?: true };
 
 // One answer for every refusal that involves someone else's object: it must not tell a reader
 // whether the case, the series or the SOP instance exists or is someone else's.
 export const STORE_REFUSED = 'this result cannot be stored: results are stored only for cases assigned to you, into series of your own';
 export const READER_NON_RESULT = 'readers and leads store results (DICOM SEG or SR) only';
 export const ADMIN_RESULT = 'results are stored by readers and leads, not by administrators';
+/** An admin's image into a series UID that is taken by something they may not see. */
+export const ADMIN_SERIES_TAKEN = 'this object cannot be stored into that series: use a series UID of its own';
 
+/**
+ * Checks in this order: what the caller can know themselves (their role, the object, their own
+ * case and its CT), then, last and with one message, whether the UIDs are someone else's.
+ */
 export function storeVerdict(caller: Caller, f: StoreFacts): StoreVerdict {
   if (f.pathStudyUid !== undefined && f.pathStudyUid !== f.studyUid) {
     return { ok: false, status: 400, error: 'an object of another study was sent to /studies/{study}' };
@@ -131,30 +142,41 @@ export function storeVerdict(caller: Caller, f: StoreFacts): StoreVerdict {
   if (kind === null) {
     if (caller.role !== 'admin') return { ok: false, status: 403, error: READER_NON_RESULT };
     // An image into a result series would show up among someone's results.
-    if (f.seriesOwnerId !== null) return { ok: false, status: 403, error: 'this series holds results; images go into series of their own' };
+    if (f.seriesOwnerId !== null) return { ok: false, status: 403, error: ADMIN_SERIES_TAKEN, hidden: true };
     return { ok: true, kind: null };
   }
   if (caller.role === 'admin') return { ok: false, status: 403, error: ADMIN_RESULT };
   const refused = { ok: false, status: 403, error: STORE_REFUSED } as const;
   // The case: a referenced CT of the same study, assigned to this reader (a lead: complete reads).
-  // Should one CT be a case of two reading studies for the same reader, the series' first result
-  // decided, else the earlier case.
+  // Should one CT be a case of two reading studies for the same reader, the caller's own series'
+  // first result decided, else the earlier case.
+  const ownSeriesCase = f.seriesOwnerId === caller.id ? f.seriesCaseId : null;
   const eligible = f.referencedCases
     .filter((c) => c.studyUid === f.studyUid && (caller.role === 'reader' ? c.assignedToCaller : c.complete))
-    .sort((a, b) => (a.caseId === f.seriesCaseId ? -1 : b.caseId === f.seriesCaseId ? 1 : a.caseId - b.caseId));
+    .sort((a, b) => (a.caseId === ownSeriesCase ? -1 : b.caseId === ownSeriesCase ? 1 : a.caseId - b.caseId));
   if (eligible.length === 0) return refused;
-  // The series: the caller's own, or one that exists nowhere yet (claimed before storing).
-  if (f.seriesOwnerId !== null ? f.seriesOwnerId !== caller.id : f.seriesInArchive) return refused;
-  // The SOP instance: new, or the caller's own (a repeated send is answered like the first).
-  if (f.sopOwnerId !== null && f.sopOwnerId !== caller.id) return refused;
-  if (f.sopOwnerId === null && f.sopInArchive && !(f.seriesOwnerId === caller.id && f.sopInArchive.seriesUid === f.seriesUid)) return refused;
   // Filed under another patient, the result would make Orthanc hold the study twice (once per
-  // patient), and a study-level answer would show the second one.
+  // patient), and a study-level answer would show the second one. The caller sees this CT.
   const chosen = eligible[0];
   if (chosen.patientId !== undefined && chosen.patientId !== f.patientId) {
     return { ok: false, status: 400, error: "a result carries its CT's Patient ID (0010,0020)" };
   }
+  const taken = { ...refused, hidden: true } as const;
+  // The series: the caller's own, or one that exists nowhere yet (claimed before storing).
+  if (f.seriesOwnerId !== null ? f.seriesOwnerId !== caller.id : f.seriesInArchive) return taken;
+  // The SOP instance: new, or the caller's own (a repeated send is answered like the first).
+  if (f.sopOwnerId !== null && f.sopOwnerId !== caller.id) return taken;
+  if (f.sopOwnerId === null && f.sopInArchive && !(f.seriesOwnerId === caller.id && f.sopInArchive.seriesUid === f.seriesUid)) return taken;
   return { ok: true, kind, caseId: chosen.caseId, studyUid: f.studyUid };
+}
+
+/** The refusal a whole request is answered with: the first the caller could know of, else any. */
+export function requestRefusal(verdicts: StoreVerdict[]): Extract<StoreVerdict, { ok: false }> | null {
+  const refusals = verdicts.filter((v): v is Extract<StoreVerdict, { ok: false }> => !v.ok);
+  const open = refusals.find((r) => !r.hidden);
+  if (open) return open;
+  const hidden = refusals[0];
+  return hidden ? { ok: false, status: hidden.status, error: hidden.error } : null;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -121,4 +121,43 @@ describe('readDicomHeader', () => {
     const otherSop = writePart10(ctDataset(), CT, '1.2.826.0.1.3680043.8.498.1.2');
     expect(() => readDicomHeader(otherSop)).toThrow(/another SOP instance/);
   });
+
+  // The archive parses the same bytes with its own rules: wherever the two could read different
+  // values, the object is refused (an attacker's SEG with two Series Instance UIDs was judged by
+  // one and filed by the archive under the other).
+  it('refuses a repeated element, one out of ascending order and a group length that disagrees, at every level it reads', () => {
+    const sop = '1.2.826.0.1.3680043.8.498.1.1';
+    const twice = writePart10([...ctDataset(), { tag: 0x0020000e, vr: 'UI', value: '1.2.826.0.1.3680043.8.498.99' }], CT, sop);
+    expect(() => readDicomHeader(twice)).toThrow(/\(0020,000E\) appears twice in the data set/);
+    const twoSops = writePart10([...ctDataset(), { tag: 0x00080018, vr: 'UI', value: sop }], CT, sop);
+    expect(() => readDicomHeader(twoSops)).toThrow(/\(0008,0018\) appears twice/);
+
+    // A second Series Instance UID after the pixel data, past everything the gateway needs.
+    const tail = writePart10([{ tag: 0x0020000e, vr: 'UI', value: '1.2.826.0.1.3680043.8.498.99' }], CT, sop);
+    const metaEnd = (b: Uint8Array) => 132 + 12 + new DataView(b.buffer, b.byteOffset).getUint32(140, true);
+    const late = Buffer.concat([writePart10(ctDataset(), CT, sop), tail.subarray(metaEnd(tail))]);
+    expect(() => readDicomHeader(late)).toThrow(/\(0020,000E\) is out of ascending order/);
+
+    const wrongLength = writePart10([...ctDataset(), { tag: 0x00200000, vr: 'UL', value: 4 }], CT, sop);
+    expect(() => readDicomHeader(wrongLength)).toThrow(/group length in the data set disagrees/);
+    // The right group length reads.
+    const groupBytes = 8 + STUDY.length + 8 + CT_SERIES.length; // (0020,000D) and (0020,000E), even lengths
+    const rightLength = writePart10([...ctDataset(), { tag: 0x00200000, vr: 'UL', value: groupBytes }], CT, sop);
+    expect(readDicomHeader(rightLength).seriesInstanceUid).toBe(CT_SERIES);
+
+    // Inside the Referenced Series Sequence, which the gateway reads for the case.
+    const refTwice = writePart10(
+      [...ctDataset(), { tag: 0x00081115, vr: 'SQ', value: [[{ tag: 0x0020000e, vr: 'UI', value: CT_SERIES }, { tag: 0x0020000e, vr: 'UI', value: '1.2.826.0.1.3680043.8.498.98' }]] }],
+      CT,
+      sop,
+    );
+    expect(() => readDicomHeader(refTwice)).toThrow(/appears twice in an item of \(0008,1115\)/);
+    // And in the file meta.
+    const meta = writePart10(ctDataset(), CT, sop);
+    const dup = Buffer.from(meta);
+    // (0002,0002) written twice: the meta's Media Storage SOP Class element copied over (0002,0003)'s tag.
+    const at = dup.indexOf(Buffer.from([0x02, 0x00, 0x03, 0x00, 0x55, 0x49]));
+    dup.writeUInt16LE(0x0002, at + 2);
+    expect(() => readDicomHeader(dup)).toThrow(/in the file meta information/);
+  });
 });

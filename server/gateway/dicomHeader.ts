@@ -55,8 +55,6 @@ const ITEM_END = 0xfffee00d;
 const SEQUENCE_END = 0xfffee0dd;
 // Implicit VR carries no VR: the sequences this reader descends into.
 const SEQUENCES = new Set<number>([T.referencedSeries, T.evidence]);
-// Past this tag nothing the gateway needs can follow (elements are in ascending order, PS3.5 7.1).
-const LAST_WANTED = T.evidence;
 
 type Value = { bytes: Uint8Array } | { items: DataSet[] };
 type DataSet = Map<number, Value>;
@@ -80,20 +78,42 @@ class Reader {
   }
 
   /**
-   * Elements from pos to end (or to the item delimiter when delimited); at the top level it stops
-   * at the first tag past `stopAfter`. Values of sequences it does not need are skipped, not read.
+   * Elements from pos to end (or to the item delimiter when delimited). Strict, because the
+   * archive parses the same bytes with its own rules and files the object by what it reads: an
+   * element repeated or out of ascending order (PS3.5 7.1), or a group length that disagrees
+   * with its group, is refused here, since the archive may take another of the two values than
+   * this reader would. The whole top level is walked (values skipped, not read), so nothing can
+   * hide past the attributes the gateway needs; values of sequences it does not need are skipped
+   * by their length, or walked only to find their end.
    */
-  dataSet(pos: number, end: number, delimited: boolean, stopAfter: number, depth: number): { ds: DataSet; pos: number } {
+  dataSet(pos: number, end: number, delimited: boolean, depth: number, level = 'the data set'): { ds: DataSet; pos: number } {
     if (depth > 8) throw new DicomHeaderError('sequences nested too deep');
     const ds: DataSet = new Map();
+    let previous = -1;
+    let group: { id: number; end: number } | null = null;
+    const closeGroup = (at: number, nextTag: number | null) => {
+      if (group && (nextTag === null || nextTag >>> 16 !== group.id)) {
+        if (at !== group.end) throw new DicomHeaderError(`a group length in ${level} disagrees with its group (${hex(group.id << 16)})`);
+        group = null;
+      }
+    };
     while (pos < end) {
-      if (!delimited && end - pos < 8) break; // trailing padding
+      if (!delimited && end - pos < 8) {
+        // Trailing padding (zero bytes) only: anything else is a truncated element.
+        if (this.bytes.subarray(pos, end).some((b) => b !== 0)) throw new DicomHeaderError('the object ends inside an element');
+        break;
+      }
       const tag = this.tag(pos);
       if (tag === ITEM_END) {
         if (!delimited) throw new DicomHeaderError('misplaced item delimiter');
+        closeGroup(pos, null);
         return { ds, pos: pos + 8 };
       }
-      if (tag > stopAfter) return { ds, pos };
+      if (tag <= previous) {
+        throw new DicomHeaderError(tag === previous ? `the element ${hex(tag)} appears twice in ${level}` : `the element ${hex(tag)} is out of ascending order in ${level}`);
+      }
+      closeGroup(pos, tag);
+      previous = tag;
       this.need(pos, 8);
       let vr: string;
       let length: number;
@@ -114,30 +134,77 @@ class Reader {
         at = pos + 8;
         vr = SEQUENCES.has(tag) || length === UNDEFINED ? 'SQ' : 'UN';
       }
+      const wanted = SEQUENCES.has(tag) || depth > 0;
       if (vr === 'SQ' || length === UNDEFINED) {
-        // An undefined-length value that is not a sequence (encapsulated pixel data, or a UN holding
-        // implicit VR items) is never before anything wanted in the objects this reads: stop there.
-        if (vr !== 'SQ') return { ds, pos };
+        if (vr === 'UN' && this.explicit) {
+          // A sequence of unknown VR, encoded as implicit VR little endian (PS3.5 6.2.2).
+          pos = new Reader(this.bytes, false).sequence(at, undefined, depth, false, hex(tag)).pos;
+          continue;
+        }
+        if (vr !== 'SQ') {
+          // Encapsulated pixel data: its fragments are walked to find where it ends, since
+          // elements may follow it.
+          pos = this.fragments(at);
+          continue;
+        }
         const seqEnd = length === UNDEFINED ? undefined : at + length;
         if (seqEnd !== undefined && seqEnd > this.bytes.length) throw new DicomHeaderError('a sequence runs past the end of the object');
-        const { items, pos: next } = this.sequence(at, seqEnd, depth, SEQUENCES.has(tag) || depth > 0);
-        if (SEQUENCES.has(tag) || depth > 0) ds.set(tag, { items });
+        if (!wanted && seqEnd !== undefined) {
+          // Not read by the gateway, and the archive indexes no nested attribute: skipped whole.
+          pos = seqEnd;
+          continue;
+        }
+        const { items, pos: next } = this.sequence(at, seqEnd, depth, wanted, hex(tag));
+        if (wanted) ds.set(tag, { items });
         pos = next;
         continue;
       }
       this.need(at, length);
+      if ((tag & 0xffff) === 0 && length === 4 && (vr === 'UL' || !this.explicit)) {
+        group = { id: tag >>> 16, end: at + 4 + this.view.getUint32(at, true) };
+      }
       ds.set(tag, { bytes: this.bytes.subarray(at, at + length) });
       pos = at + length;
     }
     if (delimited) throw new DicomHeaderError('a sequence item is not closed');
+    closeGroup(pos, null);
     return { ds, pos };
   }
 
-  /** Items of a sequence; keep=false walks them only to find where the sequence ends. */
-  private sequence(pos: number, end: number | undefined, depth: number, keep: boolean): { items: DataSet[]; pos: number } {
-    const items: DataSet[] = [];
+  /** The file meta information (group 0002, explicit VR little endian): where it ends is where the
+   * first element of another group starts. */
+  metaGroup(pos: number): { ds: DataSet; pos: number } {
+    let end = pos;
+    while (end + 8 <= this.bytes.length && this.view.getUint16(end, true) === 0x0002) {
+      const vr = String.fromCharCode(this.bytes[end + 4], this.bytes[end + 5]);
+      end += LONG_VRS.has(vr) ? 12 + (end + 12 <= this.bytes.length ? this.view.getUint32(end + 8, true) : 0) : 8 + this.view.getUint16(end + 6, true);
+    }
+    if (end > this.bytes.length) throw new DicomHeaderError('the file meta information is truncated');
+    return this.dataSet(pos, end, false, 0, 'the file meta information');
+  }
+
+  /** Where an encapsulated value (items of fragments, then a sequence delimiter) ends. */
+  private fragments(pos: number): number {
     for (;;) {
-      if (end !== undefined && pos >= end) return { items, pos: end };
+      const tag = this.tag(pos);
+      this.need(pos, 8);
+      const length = this.view.getUint32(pos + 4, true);
+      if (tag === SEQUENCE_END) return pos + 8;
+      if (tag !== ITEM || length === UNDEFINED) throw new DicomHeaderError('encapsulated pixel data holds something other than fragments');
+      this.need(pos + 8, length);
+      pos += 8 + length;
+    }
+  }
+
+  /** Items of a sequence; keep=false walks them only to find where the sequence ends. */
+  private sequence(pos: number, end: number | undefined, depth: number, keep: boolean, name: string): { items: DataSet[]; pos: number } {
+    const items: DataSet[] = [];
+    const level = `an item of ${name}`;
+    for (;;) {
+      if (end !== undefined && pos >= end) {
+        if (pos > end) throw new DicomHeaderError(`an item of ${name} runs past its sequence`);
+        return { items, pos: end };
+      }
       const tag = this.tag(pos);
       this.need(pos, 8);
       const itemLength = this.view.getUint32(pos + 4, true);
@@ -147,17 +214,22 @@ class Reader {
       }
       if (tag !== ITEM) throw new DicomHeaderError('a sequence holds something other than items');
       if (itemLength === UNDEFINED) {
-        const { ds, pos: next } = this.dataSet(pos + 8, end ?? this.bytes.length, true, 0xffffffff, depth + 1);
+        const { ds, pos: next } = this.dataSet(pos + 8, end ?? this.bytes.length, true, depth + 1, level);
         if (keep) items.push(ds);
         pos = next;
       } else {
         const itemEnd = pos + 8 + itemLength;
-        if (itemEnd > this.bytes.length) throw new DicomHeaderError('an item runs past the end of the object');
-        if (keep) items.push(this.dataSet(pos + 8, itemEnd, false, 0xffffffff, depth + 1).ds);
+        if (itemEnd > this.bytes.length || (end !== undefined && itemEnd > end)) throw new DicomHeaderError('an item runs past the end of its sequence');
+        if (keep) items.push(this.dataSet(pos + 8, itemEnd, false, depth + 1, level).ds);
         pos = itemEnd;
       }
     }
   }
+}
+
+function hex(tag: number): string {
+  const h = tag.toString(16).toUpperCase().padStart(8, '0');
+  return `(${h.slice(0, 4)},${h.slice(4)})`;
 }
 
 function text(ds: DataSet | undefined, tag: number): string {
@@ -178,7 +250,7 @@ export function readDicomHeader(bytes: Uint8Array): DicomHeader {
     throw new DicomHeaderError('not a DICOM Part 10 object (no DICM prefix)');
   }
   const metaReader = new Reader(bytes, true);
-  const { ds: meta, pos: afterMeta } = metaReader.dataSet(132, bytes.length, false, 0x0002ffff, 0);
+  const { ds: meta, pos: afterMeta } = metaReader.metaGroup(132);
   const transferSyntaxUid = text(meta, T.transferSyntax);
   let body = bytes.subarray(afterMeta);
   let explicit: boolean;
@@ -193,7 +265,7 @@ export function readDicomHeader(bytes: Uint8Array): DicomHeader {
   } else if (transferSyntaxUid === EXPLICIT_BE) throw new DicomHeaderError('big endian objects are not accepted');
   else if (transferSyntaxUid) explicit = true; // explicit LE and every encapsulated syntax
   else throw new DicomHeaderError('the file meta information has no transfer syntax');
-  const { ds } = new Reader(body, explicit).dataSet(0, body.length, false, LAST_WANTED, 0);
+  const { ds } = new Reader(body, explicit).dataSet(0, body.length, false, 0);
 
   const referenced: string[] = [];
   const add = (uid: string) => {

@@ -6,6 +6,7 @@ import type { AccessFacts } from '../gateway/accessFacts.ts';
 import { requireUser } from '../identity/requireUser.ts';
 import type { User } from '../identity/users.ts';
 import { ctSeriesProblem } from '../study/archiveCheck.ts';
+import { auditForRole } from '../study/auditView.ts';
 import { caseTarget, writeStudyAudit } from '../study/studyAudit.ts';
 import {
   StudyError,
@@ -213,6 +214,7 @@ export async function studyRoutes(app: FastifyInstance, opts: StudyRoutesOptions
 
   app.get('/cases/:id/audit', { onRequest: requireUser(LEAD_OR_ADMIN), schema: { params: idParams } }, async (request: IdRequest) => {
     if (!(await getCase(db, request.params.id))) throw new StudyError(404, 'no such case');
-    return { entries: await caseAudit(db, request.params.id) };
+    const { complete } = await caseReads(db, request.params.id, false);
+    return { entries: auditForRole(await caseAudit(db, request.params.id), { role: (request.user as User).role, caseComplete: complete }) };
   });
 }
