@@ -102,12 +102,12 @@ async function browserFigures(appBase: string, orthancUrl: string): Promise<void
       await page.mouse.up();
       await page.getByTestId('save-status').and(page.locator('[data-state="saved"]')).waitFor();
       await page.waitForTimeout(400);
-      saves.push(await page.evaluate(() => (window as unknown as { __ctawViewer: { autosave: { lastSaveMs: number } } }).__ctawViewer.autosave.lastSaveMs));
+      saves.push(await page.evaluate(() => (window as unknown as { __ctawRead: { autosave: { lastSaveMs: number } } }).__ctawRead.autosave.lastSaveMs));
     }
     emit('autosave_ms', median(saves), 'ms', ds.name, { runs: saves.map(Math.round), what: 'a 10 mm brush stroke: changed slices compressed and written' });
 
     await open();
-    const restore = await page.evaluate(() => (window as unknown as { __ctawViewer: { draftRestoreMs: number } }).__ctawViewer.draftRestoreMs);
+    const restore = await page.evaluate(() => (window as unknown as { __ctawRead: { draftRestoreMs: number } }).__ctawRead.draftRestoreMs);
     emit('draft_restore_ms', restore, 'ms', ds.name, { slices: 'the 5 strokes above' });
 
     // A read is submitted with its form: answer the required items once (they are kept).

@@ -16,6 +16,7 @@ import { createAccount } from '../server/identity/accounts.ts';
 import { type Dataset, sharedCovid, synthetic300 } from './datasets.ts';
 import { emit, median, quantile } from './report.ts';
 import { freePort } from '../tests/support/freePort.ts';
+import { phantomCt, randomUid, segOf, stowBody } from '../tests/integration/blindingStack.ts';
 
 const [, orthancUrl = 'http://127.0.0.1:18644'] = process.argv.slice(2);
 const root = resolve(import.meta.dirname, '..');
@@ -219,5 +220,78 @@ async function worklist(): Promise<void> {
   }
 }
 
-await frames();
-await worklist();
+/**
+ * What a reader or an admin may not see must answer like what does not exist, in time too:
+ * another reader's result series and SOP instance against random UIDs of the same length, asked
+ * in alternation by reader B (and by the admin, for WADO), on QIDO and WADO routes. The figure is
+ * the largest difference of medians over the routes.
+ */
+async function hiddenVsRandom(): Promise<void> {
+  const db = await openDatabase({ url: null, pgliteDir: null });
+  const app = await buildApp({ host: '127.0.0.1', port: 0, orthancUrl, distDir: null, upstreamTimeoutMs: 5000, requireLogin: true }, { db });
+  try {
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+    const actor = { userId: null, ip: null, via: 'cli' } as const;
+    await createAccount(app.identity, actor, { username: 'admin', displayName: 'Admin', role: 'admin', password: ADMIN_PASSWORD });
+    const readerIds: number[] = [];
+    for (const r of ['a', 'b']) readerIds.push((await createAccount(app.identity, actor, { username: `reader-${r}`, displayName: `Reader ${r}`, role: 'reader', password: READER_PASSWORD })).user.id);
+    const admin = await login(base, 'admin', ADMIN_PASSWORD);
+    const [a, b] = [await login(base, 'reader-a', READER_PASSWORD), await login(base, 'reader-b', READER_PASSWORD)];
+    const ct = phantomCt('bench-hidden');
+    const stow = async (who: Session, objects: Uint8Array[]) => {
+      const { body, contentType } = stowBody(objects);
+      const res = await fetch(`${base}/dicom-web/studies`, { method: 'POST', headers: { cookie: who.cookie, 'x-csrf-token': who.csrf, 'content-type': contentType, accept: 'application/dicom+json' }, body: new Uint8Array(body) });
+      if (!res.ok) throw new Error(`STOW: ${res.status} ${await res.text()}`);
+    };
+    await stow(admin, ct.files);
+    const study = (await post(base, admin, '/api/studies', { name: `hidden bench ${Date.now()}`, readersPerCase: 2, seed: 'bench' })) as { study: { id: number } };
+    const added = (await post(base, admin, `/api/studies/${study.study.id}/cases`, { cases: [{ studyInstanceUid: ct.studyUid, seriesInstanceUid: ct.seriesUid }] })) as { cases: Array<{ id: number }> };
+    for (const id of readerIds) await post(base, admin, `/api/cases/${added.cases[0].id}/assignments`, { userId: id });
+    const seg = segOf(ct, { reader: 'A^Reader' });
+    await stow(a, [seg.bytes]);
+
+    const sameLength = (uid: string) => {
+      const r = randomUid().replace(/^2\.25\./, '');
+      return `2.25.${r.padEnd(uid.length - 5, '7').slice(0, uid.length - 5)}`;
+    };
+    const routes: Record<string, (series: string, sop: string) => string> = {
+      qido_series: (series) => `/dicom-web/studies/${ct.studyUid}/series?SeriesInstanceUID=${series}`,
+      qido_instance: (_s, sop) => `/dicom-web/instances?SOPInstanceUID=${sop}`,
+      wado_metadata: (series) => `/dicom-web/studies/${ct.studyUid}/series/${series}/metadata`,
+      wado_instance: (series, sop) => `/dicom-web/studies/${ct.studyUid}/series/${series}/instances/${sop}`,
+    };
+    const N = Number(process.env.CTAW_BENCH_HIDDEN_N ?? 300);
+    // One random UID pair, asked as often as the hidden pair: the gateway keeps facts of a UID a
+    // caller asked about for a few seconds, whatever they are, so any UID asked again is quicker
+    // (a fresh UID each time would measure that cache, not the blinding).
+    const random = { series: sameLength(seg.seriesInstanceUid), sop: sameLength(seg.sopInstanceUid) };
+    const diffs: Record<string, number> = {};
+    for (const [who, session] of [['reader', b], ['admin', admin]] as const) {
+      for (const [name, route] of Object.entries(routes)) {
+        const times = { hidden: [] as number[], random: [] as number[] };
+        for (let i = 0; i < N + 20; i++) {
+          for (const kind of (i % 2 ? ['hidden', 'random'] : ['random', 'hidden']) as Array<'hidden' | 'random'>) {
+            const path = kind === 'hidden' ? route(seg.seriesInstanceUid, seg.sopInstanceUid) : route(random.series, random.sop);
+            const t = performance.now();
+            const res = await fetch(`${base}${path}`, { headers: { cookie: session.cookie, accept: name.startsWith('wado_instance') ? 'multipart/related; type="application/dicom"' : 'application/dicom+json' } });
+            await res.arrayBuffer();
+            if (i >= 20) times[kind].push(performance.now() - t); // the first are a warm-up
+          }
+        }
+        diffs[`${who}_${name}`] = Math.round((median(times.hidden) - median(times.random)) * 1000) / 1000;
+      }
+    }
+    const worst = Math.max(...Object.values(diffs).map(Math.abs));
+    emit('hidden_vs_random_ms', worst, 'ms', 'phantom-4-slices', { goal: 0.2, requestsPerKind: N, what: 'largest |median(hidden) - median(random)| over the routes', ...diffs });
+  } finally {
+    await app.close();
+    await db.close();
+  }
+}
+
+if (process.env.CTAW_BENCH_SERVER_ONLY !== 'hidden') {
+  await frames();
+  await worklist();
+}
+await hiddenVsRandom();

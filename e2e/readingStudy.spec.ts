@@ -94,7 +94,7 @@ test('two readers and a lead: each reader sees only their own contours, the lead
   await expect(reads.locator(`[data-reader="${names.a}"]`)).toHaveAttribute('data-submitted', 'true');
   await expect(reads.locator(`[data-reader="${names.b}"]`)).toHaveAttribute('data-submitted', 'false');
   await expect(reads.getByRole('button', { name: 'View read' })).toHaveCount(0);
-  const segSeriesA = await a.evaluate(() => window.__ctawViewer!.ownSegSeriesUid());
+  const segSeriesA = await a.evaluate(() => window.__ctawRead!.ownSegSeriesUid());
   expect(await statusOf(lead, `/dicom-web/studies/${fx.covid.studyUid}/series/${segSeriesA}/metadata`)).toBe(404);
 
   // B opens the same case: an empty labelmap (A's contours are nowhere), A's SEG answers 404.

@@ -13,7 +13,7 @@ import { openDatabase } from '../server/db/database.ts';
 import { migrate } from '../server/db/migrate.ts';
 import { type Actor, AccountError, createAccount, resetPassword, revokeSessions, setDisabled } from '../server/identity/accounts.ts';
 import { type Identity, createIdentity } from '../server/identity/identity.ts';
-import { ROLES, type Role } from '../server/identity/users.ts';
+import { ROLES, type Role } from '../src/model/api.ts';
 
 const USAGE = `usage: npm run admin -- <command> [options]
   create-user --username NAME --role ${ROLES.join('|')} --display-name "NAME" [--password-stdin]

@@ -8,13 +8,17 @@ interface CtawViewerHooks {
   labelCounts(): Record<number, number>;
   labelIndices(value: number): number[];
   labelHash(): string;
-  ownSegSeriesUid(): Promise<string>;
   huAt(indices: number[]): number[];
   huSlice(k: number): number[];
   scroll(viewportId: string, delta: number): void;
   readonly viewsUp: boolean;
 }
+/** The read open on the viewer page (src/read/readSession.ts). */
+interface CtawReadHooks {
+  ownSegSeriesUid(): Promise<string>;
+}
 interface Window {
   __ctawViewer?: CtawViewerHooks;
+  __ctawRead?: CtawReadHooks;
   __ctawContouringStore?: { getState(): { set(patch: Record<string, unknown>): void; segments: Array<{ value: number; label: string }> } };
 }

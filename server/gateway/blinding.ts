@@ -10,7 +10,7 @@
 //  - any other series: admins only (what they upload before making it a case); readers and leads never.
 //  - a study: a reader when one of their cases is in it; a lead when any case is; an admin always.
 // Anything not visible is answered exactly like something that does not exist.
-import type { Role } from '../identity/users.ts';
+import type { Role } from '../../src/model/api.ts';
 
 export interface Caller {
   id: number;
@@ -22,7 +22,8 @@ const SEG_CLASSES = new Set(['1.2.840.10008.5.1.4.1.1.66.4', '1.2.840.10008.5.1.
 const SR_CLASS_PREFIX = '1.2.840.10008.5.1.4.1.1.88.';
 export const RESULT_MODALITIES: ReadonlySet<string> = new Set(['SEG', 'SR']);
 
-export type ResultKind = 'seg' | 'sr';
+export type { ResultKind } from '../../src/model/read.ts';
+import type { ResultKind } from '../../src/model/read.ts';
 
 export function resultKind(sopClassUid: string | undefined): ResultKind | null {
   if (!sopClassUid) return null;

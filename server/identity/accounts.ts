@@ -1,9 +1,11 @@
 // What an administrator does to accounts, from the admin API or the admin CLI: each change checks
 // its input, ends the sessions it has to, and writes the audit log.
+import { StartupError } from '../startupError.ts';
 import { writeAudit } from './audit.ts';
 import type { Identity } from './identity.ts';
-import { generatePassword, hashPassword, passwordProblem } from './passwords.ts';
-import { ROLES, type Role, type User, UsernameTakenError, normaliseUsername, usernameProblem } from './users.ts';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, generatePassword, hashPassword, passwordProblem } from './passwords.ts';
+import { ROLES, type Role } from '../../src/model/api.ts';
+import { type User, UsernameTakenError, normaliseUsername, usernameProblem } from './users.ts';
 
 /** Who asks: an admin's session (API) or whoever runs the CLI on the server. */
 export interface Actor {
@@ -98,7 +100,15 @@ export async function bootstrapAdmin(identity: Identity, password: string | null
   } catch (err) {
     // Another replica starting at the same moment made it.
     if (err instanceof AccountError && err.status === 409) return null;
-    if (err instanceof AccountError) throw new Error(`CTAW_ADMIN_PASSWORD: ${err.message}`, { cause: err });
+    // Only the password can be refused here (the rest is fixed above); never its value in the line.
+    if (err instanceof AccountError) {
+      throw new StartupError(
+        'CTAW_ADMIN_PASSWORD',
+        `CTAW_ADMIN_PASSWORD: ${err.message} (the first admin account was not made): set CTAW_ADMIN_PASSWORD to ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters, ` +
+          'at least 4 different and without "admin" in them, or unset it to have a password made and printed once',
+        { cause: err },
+      );
+    }
     throw err;
   }
 }

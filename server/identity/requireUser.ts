@@ -7,7 +7,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Identity } from './identity.ts';
 import { SESSION_COOKIE, clearedSessionCookie, isSecureRequest, readCookie } from './sessionCookie.ts';
 import type { Session } from './sessions.ts';
-import type { Role, User } from './users.ts';
+import type { Role } from '../../src/model/api.ts';
+import type { User } from './users.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -1,9 +1,8 @@
 // Accounts in the users table. Users are never deleted (the audit log and results point at them):
 // they are disabled.
+import type { Role } from '../../src/model/api.ts';
 import type { Queryable } from '../db/database.ts';
 
-export const ROLES = ['reader', 'lead', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
 
 export interface User {
   id: number;

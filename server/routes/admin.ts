@@ -2,9 +2,10 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { type Actor, AccountError, createAccount, resetPassword, revokeSessions, setDisabled } from '../identity/accounts.ts';
 import { requireUser } from '../identity/requireUser.ts';
-import { ROLES, type Role, type User } from '../identity/users.ts';
+import { ROLES, type AdminUser, type NewUser, type UserChange, type UserList, type UserSessionsChange } from '../../src/model/api.ts';
+import type { User } from '../identity/users.ts';
 
-function adminUser(user: User): { id: number; username: string; displayName: string; role: Role; disabled: boolean; createdAt: string } {
+function adminUser(user: User): AdminUser {
   return { id: user.id, username: user.username, displayName: user.displayName, role: user.role, disabled: user.disabled, createdAt: user.createdAt.toISOString() };
 }
 
@@ -24,7 +25,7 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
     throw err;
   });
 
-  app.get('/users', async () => ({ users: (await app.identity.users.list()).map(adminUser) }));
+  app.get('/users', async (): Promise<UserList> => ({ users: (await app.identity.users.list()).map(adminUser) }));
 
   app.post(
     '/users',
@@ -38,16 +39,17 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
         },
       },
     },
-    async (request: FastifyRequest<{ Body: { username: string; displayName: string; role: Role; password?: string } }>, reply) => {
+    async (request: FastifyRequest<{ Body: NewUser }>, reply) => {
       const created = await createAccount(app.identity, actor(request), request.body);
-      return reply.code(201).send({ user: adminUser(created.user), ...(created.password ? { password: created.password } : {}) });
+      const answer: UserChange = { user: adminUser(created.user), ...(created.password ? { password: created.password } : {}) };
+      return reply.code(201).send(answer);
     },
   );
 
   app.post(
     '/users/:id/password',
     { schema: { params: idParams, body: { type: ['object', 'null'], additionalProperties: false, properties: { password } } } },
-    async (request: FastifyRequest<{ Params: { id: number }; Body: { password?: string } | null }>) => {
+    async (request: FastifyRequest<{ Params: { id: number }; Body: { password?: string } | null }>): Promise<UserSessionsChange> => {
       const done = await resetPassword(app.identity, actor(request), request.params.id, request.body?.password);
       return { user: adminUser(done.user), revokedSessions: done.revoked, ...(done.password ? { password: done.password } : {}) };
     },
@@ -56,13 +58,13 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
   app.post(
     '/users/:id/disable',
     { schema: { params: idParams, body: { type: ['object', 'null'], additionalProperties: false, properties: { disabled: { type: 'boolean' } } } } },
-    async (request: FastifyRequest<{ Params: { id: number }; Body: { disabled?: boolean } | null }>) => {
+    async (request: FastifyRequest<{ Params: { id: number }; Body: { disabled?: boolean } | null }>): Promise<UserSessionsChange> => {
       const done = await setDisabled(app.identity, actor(request), request.params.id, request.body?.disabled ?? true);
       return { user: adminUser(done.user), revokedSessions: done.revoked };
     },
   );
 
-  app.post('/users/:id/revoke-sessions', { schema: { params: idParams } }, async (request: FastifyRequest<{ Params: { id: number } }>) => {
+  app.post('/users/:id/revoke-sessions', { schema: { params: idParams } }, async (request: FastifyRequest<{ Params: { id: number } }>): Promise<UserSessionsChange> => {
     const done = await revokeSessions(app.identity, actor(request), request.params.id);
     return { user: adminUser(done.user), revokedSessions: done.revoked };
   });

@@ -1,5 +1,6 @@
 // Login, logout and "who am I": /api/auth/*.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ClientSession, ClientSessionStatus, SessionUser } from '../../src/model/api.ts';
 import { writeAudit } from '../identity/audit.ts';
 import { requireUser } from '../identity/requireUser.ts';
 import { clearedSessionCookie, isSecureRequest, sessionCookie } from '../identity/sessionCookie.ts';
@@ -8,7 +9,7 @@ import type { User } from '../identity/users.ts';
 
 const WRONG = 'wrong user name or password';
 
-export function publicUser(user: User): { id: number; username: string; displayName: string; role: User['role'] } {
+export function publicUser(user: User): SessionUser {
   return { id: user.id, username: user.username, displayName: user.displayName, role: user.role };
 }
 
@@ -49,7 +50,8 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
     const { token, session } = await identity.sessions.create(result.user.id);
     await writeAudit(identity.db, { userId: result.user.id, action: 'login.success', target: `user:${result.user.id}`, ip: request.ip });
     void reply.header('set-cookie', sessionCookie(token, identity.sessions.policy.maxAgeMs / 1000, { secure: isSecureRequest(request.protocol) }));
-    return { user: publicUser(result.user), csrfToken: session.csrfToken };
+    const answer: ClientSession = { user: publicUser(result.user), csrfToken: session.csrfToken };
+    return answer;
   });
 
   app.post('/logout', { onRequest: requireUser() }, async (request, reply) => {
@@ -59,7 +61,7 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
     return reply.header('set-cookie', clearedSessionCookie({ secure: isSecureRequest(request.protocol) })).code(204).send();
   });
 
-  app.get('/session', { onRequest: requireUser() }, async (request) => {
+  app.get('/session', { onRequest: requireUser() }, async (request): Promise<ClientSessionStatus> => {
     const session = request.session as Session;
     return { user: publicUser(request.user as User), csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() };
   });

@@ -2,6 +2,7 @@
 // leads follow progress and see the reads of a case once all its readers have submitted; readers
 // get their study's form and segments, and say when they open a case. Every change is audited.
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import type { AddedCases, AssignmentOutcome, CaseAudit, CaseReads, NewCase, NewStudy, ReaderStudy, Study, StudyCases, StudyList, StudyProgress } from '../../src/model/api.ts';
 import type { AccessFacts } from '../gateway/accessFacts.ts';
 import { requireUser } from '../identity/requireUser.ts';
 import type { User } from '../identity/users.ts';
@@ -51,7 +52,7 @@ export async function studyRoutes(app: FastifyInstance, opts: StudyRoutesOptions
   const audit = (request: FastifyRequest, action: Parameters<typeof writeStudyAudit>[1]['action'], target: string, detail?: Record<string, unknown>) =>
     writeStudyAudit(db, { userId: (request.user as User).id, action, target, detail, ip: request.ip });
 
-  app.get('/studies', { onRequest: requireUser(LEAD_OR_ADMIN) }, async () => ({ studies: await listStudies(db) }));
+  app.get('/studies', { onRequest: requireUser(LEAD_OR_ADMIN) }, async (): Promise<StudyList> => ({ studies: await listStudies(db) }));
 
   app.post(
     '/studies',
@@ -72,7 +73,7 @@ export async function studyRoutes(app: FastifyInstance, opts: StudyRoutesOptions
         },
       },
     },
-    async (request: FastifyRequest<{ Body: { name: string; formSchema?: object; segmentList?: unknown[]; readersPerCase?: number; seed?: string } }>, reply) => {
+    async (request: FastifyRequest<{ Body: NewStudy }>, reply) => {
       const b = request.body;
       const study = await createStudy(db, {
         name: b.name.trim(),
@@ -82,7 +83,8 @@ export async function studyRoutes(app: FastifyInstance, opts: StudyRoutesOptions
         seed: b.seed ?? crypto.randomUUID(),
       });
       await audit(request, 'study.create', `study:${study.id}`, { name: study.name, readersPerCase: study.readersPerCase });
-      return reply.code(201).send({ study });
+      const answer: { study: Study } = { study };
+      return reply.code(201).send(answer);
     },
   );
 
@@ -92,8 +94,9 @@ export async function studyRoutes(app: FastifyInstance, opts: StudyRoutesOptions
     const user = request.user as User;
     const study = await getStudy(db, request.params.id);
     if (!study || (user.role === 'reader' && !(await readerInStudy(db, user.id, study.id)))) return reply.code(404).send({ error: 'no such study' });
-    if (user.role === 'reader') return { study: { id: study.id, name: study.name, formSchema: study.formSchema, segmentList: study.segmentList } };
-    return { study };
+    const answer: { study: Study | ReaderStudy } =
+      user.role === 'reader' ? { study: { id: study.id, name: study.name, formSchema: study.formSchema, segmentList: study.segmentList } } : { study };
+    return answer;
   });
 
   app.post(
@@ -122,7 +125,7 @@ export async function studyRoutes(app: FastifyInstance, opts: StudyRoutesOptions
         },
       },
     },
-    async (request: FastifyRequest<{ Params: { id: number }; Body: { cases: Array<{ studyInstanceUid: string; seriesInstanceUid: string; label?: string }> } }>, reply) => {
+    async (request: FastifyRequest<{ Params: { id: number }; Body: { cases: NewCase[] } }>, reply) => {
       if (!(await getStudy(db, request.params.id))) throw new StudyError(404, 'no such study');
       // Each series must be a CT series in Orthanc (checked a few at a time).
       const problems: string[] = [];
@@ -135,16 +138,17 @@ export async function studyRoutes(app: FastifyInstance, opts: StudyRoutesOptions
       const added = await addCases(db, request.params.id, list);
       for (const c of added) await audit(request, 'case.add', caseTarget(c.id), { studyId: c.studyId, label: c.label, seriesInstanceUid: c.seriesInstanceUid });
       opts.access.invalidate();
-      return reply.code(201).send({ cases: added });
+      const answer: AddedCases = { cases: added };
+      return reply.code(201).send(answer);
     },
   );
 
-  app.get('/studies/:id/cases', { onRequest: requireUser(LEAD_OR_ADMIN), schema: { params: idParams } }, async (request: IdRequest) => {
+  app.get('/studies/:id/cases', { onRequest: requireUser(LEAD_OR_ADMIN), schema: { params: idParams } }, async (request: IdRequest): Promise<StudyCases> => {
     if (!(await getStudy(db, request.params.id))) throw new StudyError(404, 'no such study');
     return { cases: (await studyProgress(db, request.params.id)).cases };
   });
 
-  app.get('/studies/:id/progress', { onRequest: requireUser(LEAD_OR_ADMIN), schema: { params: idParams } }, async (request: IdRequest) => {
+  app.get('/studies/:id/progress', { onRequest: requireUser(LEAD_OR_ADMIN), schema: { params: idParams } }, async (request: IdRequest): Promise<StudyProgress> => {
     if (!(await getStudy(db, request.params.id))) throw new StudyError(404, 'no such study');
     return studyProgress(db, request.params.id);
   });
@@ -162,7 +166,7 @@ export async function studyRoutes(app: FastifyInstance, opts: StudyRoutesOptions
         },
       },
     },
-    async (request: FastifyRequest<{ Params: { id: number }; Body: { readerIds?: number[]; seed?: string } | null }>) => {
+    async (request: FastifyRequest<{ Params: { id: number }; Body: { readerIds?: number[]; seed?: string } | null }>): Promise<AssignmentOutcome> => {
       const done = await assignUnassigned(db, request.params.id, { readerIds: request.body?.readerIds ?? null, seed: request.body?.seed });
       await audit(request, 'assignment.plan', `study:${request.params.id}`, { seed: done.seed, assignments: done.assigned, cases: done.plan.length });
       opts.access.invalidate();
@@ -196,7 +200,7 @@ export async function studyRoutes(app: FastifyInstance, opts: StudyRoutesOptions
   );
 
   // Who has submitted; the result series only once everyone has, and only to a lead.
-  app.get('/cases/:id/reads', { onRequest: requireUser(LEAD_OR_ADMIN), schema: { params: idParams } }, async (request: IdRequest) => {
+  app.get('/cases/:id/reads', { onRequest: requireUser(LEAD_OR_ADMIN), schema: { params: idParams } }, async (request: IdRequest): Promise<CaseReads> => {
     if (!(await getCase(db, request.params.id))) throw new StudyError(404, 'no such case');
     return caseReads(db, request.params.id, (request.user as User).role === 'lead');
   });
@@ -212,7 +216,7 @@ export async function studyRoutes(app: FastifyInstance, opts: StudyRoutesOptions
     return reply.code(204).send();
   });
 
-  app.get('/cases/:id/audit', { onRequest: requireUser(LEAD_OR_ADMIN), schema: { params: idParams } }, async (request: IdRequest) => {
+  app.get('/cases/:id/audit', { onRequest: requireUser(LEAD_OR_ADMIN), schema: { params: idParams } }, async (request: IdRequest): Promise<CaseAudit> => {
     if (!(await getCase(db, request.params.id))) throw new StudyError(404, 'no such case');
     const { complete } = await caseReads(db, request.params.id, false);
     return { entries: auditForRole(await caseAudit(db, request.params.id), { role: (request.user as User).role, caseComplete: complete }) };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { auditForRole, type AuditEntry } from './auditView.ts';
+import type { AuditEntry } from '../../src/model/api.ts';
+import { auditForRole } from './auditView.ts';
 
 const entry = (action: string, detail: unknown): AuditEntry => ({ at: '2026-01-01T00:00:00.000Z', userId: 3, username: 'ann', action, detail, ip: '127.0.0.1' });
 const trail = [

@@ -3,16 +3,7 @@
 // only to a lead, and only once every assigned reader has submitted: before that, even a lead's
 // knowing a result's UIDs would let them look at one read before the others are in, and an
 // admin never needs them (they see that and when a result was stored, which progress needs).
-import type { Role } from '../identity/users.ts';
-
-export interface AuditEntry {
-  at: string;
-  userId: number | null;
-  username: string | null;
-  action: string;
-  detail: unknown;
-  ip: string | null;
-}
+import type { AuditEntry, Role } from '../../src/model/api.ts';
 
 /** Detail of a result entry that names nothing: what kind of result it was. */
 function anonymousResultDetail(detail: unknown): Record<string, unknown> {

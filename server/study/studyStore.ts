@@ -1,5 +1,7 @@
 // The reading study in the database: studies, their cases, who reads which case, progress and the
 // reads a lead may see. Routes (server/routes/studies.ts) check roles; this checks the data.
+import type { AssignmentOutcome, AuditEntry, CaseReads, CaseRef, NewCase, ReadSummary, Study, StudyListing, StudyProgress } from '../../src/model/api.ts';
+import type { ResultKind } from '../../src/model/read.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { CASE_COMPLETE_SQL } from '../gateway/accessFacts.ts';
 import { PlanError, planAssignments } from './assignmentPlan.ts';
@@ -14,16 +16,6 @@ export class StudyError extends Error {
   }
 }
 
-export interface Study {
-  id: number;
-  name: string;
-  formSchema: unknown;
-  segmentList: unknown;
-  readersPerCase: number;
-  seed: string;
-  createdAt: string;
-}
-
 interface StudyRow {
   id: number;
   name: string;
@@ -36,14 +28,6 @@ interface StudyRow {
 
 function toStudy(r: StudyRow): Study {
   return { id: r.id, name: r.name, formSchema: r.form_schema, segmentList: r.segment_list, readersPerCase: r.readers_per_case, seed: r.seed, createdAt: r.created_at.toISOString() };
-}
-
-export interface CaseRef {
-  id: number;
-  studyId: number;
-  label: string;
-  studyInstanceUid: string;
-  seriesInstanceUid: string;
 }
 
 const isUniqueViolation = (err: unknown): boolean => (err as { code?: string }).code === '23505';
@@ -66,7 +50,7 @@ export async function getStudy(db: Queryable, id: number): Promise<Study | null>
   return res.rows[0] ? toStudy(res.rows[0]) : null;
 }
 
-export async function listStudies(db: Queryable): Promise<Array<Study & { cases: number }>> {
+export async function listStudies(db: Queryable): Promise<StudyListing[]> {
   const res = await db.query<StudyRow & { cases: number }>(
     'SELECT s.*, (SELECT count(*)::int FROM cases c WHERE c.study_id = s.id) AS cases FROM studies s ORDER BY s.id',
   );
@@ -93,7 +77,7 @@ export async function isAssigned(db: Queryable, caseId: number, userId: number):
 }
 
 /** Adds cases in one transaction; labels default to "Case 0001", "Case 0002", … in the study. */
-export async function addCases(db: Database, studyId: number, cases: Array<{ studyInstanceUid: string; seriesInstanceUid: string; label?: string }>): Promise<CaseRef[]> {
+export async function addCases(db: Database, studyId: number, cases: NewCase[]): Promise<CaseRef[]> {
   return db.transaction(async (tx) => {
     if ((await tx.query('SELECT 1 FROM studies WHERE id = $1 FOR UPDATE', [studyId])).rowCount !== 1) throw new StudyError(404, 'no such study');
     const taken = await tx.query<{ series_instance_uid: string }>('SELECT series_instance_uid FROM result_series WHERE series_instance_uid = ANY($1::text[])', [
@@ -119,25 +103,8 @@ export async function addCases(db: Database, studyId: number, cases: Array<{ stu
   });
 }
 
-export interface CaseProgress {
-  id: number;
-  label: string;
-  studyInstanceUid: string;
-  seriesInstanceUid: string;
-  assigned: number;
-  submitted: number;
-}
-
-export interface ReaderProgress {
-  userId: number;
-  username: string;
-  displayName: string;
-  assigned: number;
-  submitted: number;
-}
-
 /** Per case and per reader: assigned and submitted counts (submitted: a result is stored). */
-export async function studyProgress(db: Queryable, studyId: number): Promise<{ cases: CaseProgress[]; readers: ReaderProgress[] }> {
+export async function studyProgress(db: Queryable, studyId: number): Promise<StudyProgress> {
   const perAssignment = `
     SELECT a.case_id, a.user_id,
            EXISTS (SELECT 1 FROM results r WHERE r.case_id = a.case_id AND r.user_id = a.user_id) AS submitted
@@ -178,7 +145,7 @@ async function enabledReaders(db: Queryable, ids: number[] | null): Promise<numb
  * one given), over the chosen readers (default: every enabled reader), balanced with what those
  * readers already have in this study.
  */
-export async function assignUnassigned(db: Database, studyId: number, opts: { readerIds: number[] | null; seed?: string }): Promise<{ assigned: number; plan: Array<{ caseId: number; readerIds: number[] }>; seed: string }> {
+export async function assignUnassigned(db: Database, studyId: number, opts: { readerIds: number[] | null; seed?: string }): Promise<AssignmentOutcome> {
   return db.transaction(async (tx) => {
     const study = await tx.query<{ readers_per_case: number; seed: string }>('SELECT readers_per_case, seed FROM studies WHERE id = $1 FOR UPDATE', [studyId]);
     if (!study.rows[0]) throw new StudyError(404, 'no such study');
@@ -239,17 +206,7 @@ export async function markOpened(db: Queryable, caseId: number, userId: number, 
   await db.query('UPDATE assignments SET opened_at = $3 WHERE case_id = $1 AND user_id = $2 AND opened_at IS NULL', [caseId, userId, at]);
 }
 
-export interface ReadSummary {
-  userId: number;
-  username: string;
-  displayName: string;
-  submitted: boolean;
-  submittedAt: string | null;
-  /** only once every assigned reader has submitted, and only for a lead */
-  results?: Array<{ kind: 'seg' | 'sr'; studyInstanceUid: string; seriesInstanceUid: string; sopInstanceUids: string[]; storedAt: string }>;
-}
-
-export async function caseReads(db: Queryable, caseId: number, withResults: boolean): Promise<{ caseId: number; complete: boolean; reads: ReadSummary[] }> {
+export async function caseReads(db: Queryable, caseId: number, withResults: boolean): Promise<CaseReads> {
   const readers = await db.query<{ user_id: number; username: string; display_name: string; submitted_at: Date | null; complete: boolean }>(
     `SELECT a.user_id, u.username, u.display_name,
             (SELECT max(r.stored_at) FROM results r WHERE r.case_id = a.case_id AND r.user_id = a.user_id) AS submitted_at,
@@ -266,7 +223,7 @@ export async function caseReads(db: Queryable, caseId: number, withResults: bool
     submittedAt: r.submitted_at?.toISOString() ?? null,
   }));
   if (complete && withResults) {
-    const results = await db.query<{ user_id: number; kind: 'seg' | 'sr'; study_instance_uid: string; series_instance_uid: string; sops: string[]; stored_at: Date }>(
+    const results = await db.query<{ user_id: number; kind: ResultKind; study_instance_uid: string; series_instance_uid: string; sops: string[]; stored_at: Date }>(
       `SELECT user_id, kind, study_instance_uid, series_instance_uid, array_agg(sop_instance_uid ORDER BY stored_at, sop_instance_uid) AS sops, max(stored_at) AS stored_at
          FROM results WHERE case_id = $1 GROUP BY user_id, kind, study_instance_uid, series_instance_uid ORDER BY series_instance_uid`,
       [caseId],
@@ -280,7 +237,7 @@ export async function caseReads(db: Queryable, caseId: number, withResults: bool
   return { caseId, complete, reads };
 }
 
-export async function caseAudit(db: Queryable, caseId: number): Promise<Array<{ at: string; userId: number | null; username: string | null; action: string; detail: unknown; ip: string | null }>> {
+export async function caseAudit(db: Queryable, caseId: number): Promise<AuditEntry[]> {
   const res = await db.query<{ at: Date; user_id: number | null; username: string | null; action: string; detail: unknown; ip: string | null }>(
     `SELECT l.at, l.user_id, u.username, l.action, l.detail, l.ip FROM audit_log l LEFT JOIN users u ON u.id = l.user_id
       WHERE l.target = $1 ORDER BY l.at, l.id`,

@@ -2,16 +2,15 @@
 // one query (assignments_user_case_idx, results_case_user_idx). Nothing in it names another
 // reader or their progress.
 //
-// States, as the server knows them:
+// States, as the server knows them (src/model/read.ts, READ_STATES):
 //   new          assigned, never opened (POST /api/cases/:id/opened not called yet)
 //   in_progress  opened at least once, no result stored yet
 //   submitted    a result (SEG or SR) of this reader for this case is stored on the server
 // "Submitted but not yet synced" exists only in the browser (its outbox); once the server answers
 // "submitted" the client may show the case as synced.
+import type { WorklistPage } from '../../src/model/api.ts';
+import { READ_STATES, type ReadState, type ResultKind } from '../../src/model/read.ts';
 import type { Queryable } from '../db/database.ts';
-
-export const WORKLIST_STATES = ['new', 'in_progress', 'submitted'] as const;
-export type WorklistState = (typeof WORKLIST_STATES)[number];
 
 const SORTS = {
   state: `CASE state WHEN 'in_progress' THEN 0 WHEN 'new' THEN 1 ELSE 2 END`,
@@ -24,7 +23,7 @@ const SORTS = {
 type SortKey = keyof typeof SORTS;
 
 export interface WorklistQuery {
-  states: WorklistState[] | null;
+  states: ReadState[] | null;
   studyId: number | null;
   /** part of the case label, case-insensitive */
   label: string | null;
@@ -38,8 +37,8 @@ export const WORKLIST_MAX_LIMIT = 1000;
 /** Query parameters: state=new,in_progress  study=3  q=Case 00  sort=state,-assignedAt  limit=100  offset=0 */
 export function parseWorklistQuery(params: Record<string, string | undefined>): WorklistQuery | { error: string } {
   const states = params.state ? params.state.split(',').map((s) => s.trim()) : null;
-  if (states && !states.every((s): s is WorklistState => (WORKLIST_STATES as readonly string[]).includes(s))) {
-    return { error: `state is a comma-separated list of ${WORKLIST_STATES.join(', ')}` };
+  if (states && !states.every((s): s is ReadState => (READ_STATES as readonly string[]).includes(s))) {
+    return { error: `state is a comma-separated list of ${READ_STATES.join(', ')}` };
   }
   const int = (v: string | undefined, fallback: number, max: number): number | null => {
     if (v === undefined || v === '') return fallback;
@@ -61,22 +60,6 @@ export function parseWorklistQuery(params: Record<string, string | undefined>): 
   return { states, studyId, label, sort, limit, offset };
 }
 
-export interface WorklistItem {
-  caseId: number;
-  studyId: number;
-  studyName: string;
-  label: string;
-  studyInstanceUid: string;
-  seriesInstanceUid: string;
-  state: WorklistState;
-  assignedAt: string;
-  openedAt: string | null;
-  /** when the latest result reached the server */
-  submittedAt: string | null;
-  /** kinds of result stored: 'seg', 'sr' */
-  resultKinds: string[];
-}
-
 interface Row {
   case_id: number;
   study_id: number;
@@ -84,15 +67,16 @@ interface Row {
   label: string;
   study_instance_uid: string;
   series_instance_uid: string;
-  state: WorklistState;
+  state: ReadState;
   assigned_at: Date;
   opened_at: Date | null;
   submitted_at: Date | null;
-  kinds: string[] | null;
+  /** array_agg over no result rows gives {NULL} */
+  kinds: Array<ResultKind | null> | null;
   total: string;
 }
 
-export async function readWorklist(db: Queryable, userId: number, q: WorklistQuery): Promise<{ total: number; items: WorklistItem[] }> {
+export async function readWorklist(db: Queryable, userId: number, q: WorklistQuery): Promise<WorklistPage> {
   const params: unknown[] = [userId];
   const where: string[] = ['a.user_id = $1'];
   if (q.studyId !== null) {
@@ -153,7 +137,7 @@ export async function readWorklist(db: Queryable, userId: number, q: WorklistQue
       assignedAt: r.assigned_at.toISOString(),
       openedAt: r.opened_at?.toISOString() ?? null,
       submittedAt: r.submitted_at?.toISOString() ?? null,
-      resultKinds: (r.kinds ?? []).filter(Boolean).sort(),
+      resultKinds: (r.kinds ?? []).filter((k): k is ResultKind => k !== null).sort(),
     })),
   };
 }

@@ -1,19 +1,7 @@
 // The gateway's login API (server/routes/auth.ts): who is logged in, log in, log out. The
 // session is an HttpOnly cookie the page never sees; the CSRF token comes back in the JSON and
 // goes out in a header on every state-changing request.
-export type Role = 'reader' | 'lead' | 'admin';
-
-export interface SessionUser {
-  id: number;
-  username: string;
-  displayName: string;
-  role: Role;
-}
-
-export interface Session {
-  user: SessionUser;
-  csrfToken: string;
-}
+import type { ClientSession, ClientSessionStatus } from '../model/api.ts';
 
 export class AuthError extends Error {
   constructor(
@@ -50,14 +38,14 @@ export async function serverRequiresLogin(): Promise<boolean> {
 }
 
 /** The current session, or null when there is none (401). Throws when the server cannot be reached. */
-export async function fetchSession(): Promise<Session | null> {
+export async function fetchSession(): Promise<ClientSessionStatus | null> {
   const res = await fetch('/api/auth/session', { credentials: 'same-origin', signal: AbortSignal.timeout(10_000) });
   if (res.status === 401) return null;
   if (!res.ok) throw new AuthError(`The server answered ${res.status}.`, res.status);
-  return (await res.json()) as Session;
+  return (await res.json()) as ClientSessionStatus;
 }
 
-export async function login(username: string, password: string): Promise<Session> {
+export async function login(username: string, password: string): Promise<ClientSession> {
   let res: Response;
   try {
     res = await fetch('/api/auth/login', {
@@ -73,7 +61,7 @@ export async function login(username: string, password: string): Promise<Session
   if (res.status === 429) throw new AuthError('Too many failed logins: this account is locked for 15 minutes.', 429);
   if (res.status === 401 || res.status === 400) throw new AuthError('Wrong user name or password.', res.status);
   if (!res.ok) throw new AuthError(`The server answered ${res.status}.`, res.status);
-  return (await res.json()) as Session;
+  return (await res.json()) as ClientSession;
 }
 
 export async function logout(csrfToken: string): Promise<void> {

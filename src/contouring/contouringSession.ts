@@ -1,8 +1,15 @@
 // The contouring side of an open series: turns strokes on the MPR views into labelmap edits
 // under the active tool, keeps the display, statistics and undo state in step, and carries out
 // the segment panel's commands. Owns the labelmap bytes through its LabelmapEditor.
+// Longer than most files here (~620 lines) for a reason: it is the one place where an input event
+// becomes an edit, and each tool's path (stroke, scissors, region growing, island tools) must
+// update the editor, the overlays, the 3D view's pending slices, the statistics and the undo state
+// in the same order; the geometry, the editing and the display it calls are modules of their own.
 import { Enums as CoreEnums, type RenderingEngine, type Types } from '@cornerstonejs/core';
-import { useContouringStore, type PaintTool, type Segment } from '../stores/contouringStore.ts';
+import { useContouringStore, type PaintTool } from '../stores/contouringStore.ts';
+import type { Rgb } from '../model/color.ts';
+import { EXTRA_COLORS, initialSegments, type DraftSegment } from '../model/segment.ts';
+import type { StudyConfig } from '../model/studyConfig.ts';
 import { toolLabel } from './toolLabels.ts';
 import { axisOfNormal, forEachInBallStroke, forEachInDiscStroke, inPlane, worldToIJK, type GridFrame } from './brushGeometry.ts';
 import { LabelmapDisplay } from './labelmapDisplay.ts';
@@ -13,7 +20,6 @@ import { attachStrokes, ViewOverlay, type StrokeHandler } from './pointerStrokes
 import { makeLabelColors, setLabelColor, SliceOverlay, type LabelColors } from './sliceOverlay.ts';
 import { regionGrow } from './regionGrow.ts';
 import { ellipseCells, polygonCells, rectangleCells } from './scissorsShapes.ts';
-import { EXTRA_COLORS, type Rgb, type StudyConfig } from './segmentConfig.ts';
 import { keepLargestComponent, smallIslands } from './connectedComponents.ts';
 import { interpolateBetweenSlices } from './sliceInterpolation.ts';
 
@@ -61,7 +67,7 @@ export class ContouringSession {
   private lastAxis: Axis = 2;
   private statsTimer: ReturnType<typeof setTimeout> | null = null;
   private render3dTimer: ReturnType<typeof setTimeout> | null = null;
-  private removed = new Map<number, Segment>();
+  private removed = new Map<number, DraftSegment>();
   private pendingTimings: Array<{ tool: PaintTool; t0: number; inputDelayMs: number; updateMs: number }> = [];
   private has3d = false;
   readonly timings: PaintTiming[] = [];
@@ -82,7 +88,7 @@ export class ContouringSession {
     this.display = new LabelmapDisplay(seriesUid, frame, referenceMetadata);
     const labelmap: Labelmap = { data: this.display.data, dims: frame.dims, spacing: frame.spacing };
     this.editor = new LabelmapEditor(labelmap, hu);
-    const segments: Segment[] = config.segments.map((s, n) => ({ ...s, value: n + 1, visible: true, locked: false }));
+    const segments = initialSegments(config.segments);
     this.store.set({ segments, activeValue: 1, ready: false, stats: {}, canUndo: false, canRedo: false, notice: null, view3dStale: false, auto3d: !softwareWebGl });
     this.newSegmentConcepts = config.newSegment;
   }
@@ -158,7 +164,7 @@ export class ContouringSession {
     return worldToIJK(this.frame, world);
   }
 
-  private activeSegment(): Segment | undefined {
+  private activeSegment(): DraftSegment | undefined {
     return this.store.segments.find((s) => s.value === this.store.activeValue);
   }
 
@@ -436,7 +442,7 @@ export class ContouringSession {
   /** A deleted segment comes back to the list when undo brings its voxels back. */
   private restoreSegmentsWithVoxels(): void {
     if (this.removed.size === 0) return;
-    const back: Segment[] = [];
+    const back: DraftSegment[] = [];
     for (const [value, seg] of this.removed) {
       if (this.editor.stats.summary(value).voxels > 0) {
         back.push(seg);
@@ -489,7 +495,7 @@ export class ContouringSession {
       return;
     }
     const color = EXTRA_COLORS[(value - 1) % EXTRA_COLORS.length];
-    const segment: Segment = {
+    const segment: DraftSegment = {
       value,
       label: label ?? `Segment ${value}`,
       color,
@@ -505,13 +511,13 @@ export class ContouringSession {
     this.onEdited?.([]);
   }
 
-  private update(value: number, patch: Partial<Segment>): void {
+  private update(value: number, patch: Partial<DraftSegment>): void {
     this.store.set({ segments: this.store.segments.map((s) => (s.value === value ? { ...s, ...patch } : s)) });
     this.onEdited?.([]);
   }
 
   /** Replaces the whole labelmap and segment list (a result loaded from the server); undoable history starts afresh. */
-  replaceLabelmap(labels: Uint8Array, segments: Segment[]): void {
+  replaceLabelmap(labels: Uint8Array, segments: DraftSegment[]): void {
     this.editor.labelmap.data.set(labels);
     this.editor.history.clear();
     this.applyDraft(segments, segments[0]?.value ?? 1);
@@ -522,7 +528,7 @@ export class ContouringSession {
   }
 
   /** Takes over a restored draft: its segment list, and statistics of the labelmap as restored. */
-  applyDraft(segments: Segment[], activeValue: number): void {
+  applyDraft(segments: DraftSegment[], activeValue: number): void {
     this.store.set({ segments, activeValue: segments.some((s) => s.value === activeValue) ? activeValue : (segments[0]?.value ?? 0) });
     for (const s of segments) setLabelColor(this.colors, s.value, s.visible ? s.color : null);
     this.editor.stats.rebuild(this.editor.labelmap.data, this.hu);

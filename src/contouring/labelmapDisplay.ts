@@ -3,7 +3,7 @@
 import { cache, volumeLoader, type Types } from '@cornerstonejs/core';
 import { Enums as ToolEnums, segmentation } from '@cornerstonejs/tools';
 import type { GridFrame } from './brushGeometry.ts';
-import type { Rgb } from './segmentConfig.ts';
+import type { Rgb } from '../model/color.ts';
 import { FILL_ALPHA } from './sliceOverlay.ts';
 
 type LabelmapVolume = Types.IImageVolume & {

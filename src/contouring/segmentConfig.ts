@@ -1,79 +1,7 @@
-// The study's segment list (public/study-config.json): labels, colours and the coded concepts a
-// DICOM-SEG needs. Checked on load so a typo in the file is a message, not a broken viewer.
-export interface CodedConcept {
-  value: string;
-  scheme: string;
-  meaning: string;
-}
-
-export type Rgb = [number, number, number];
-
-export interface SegmentDefinition {
-  label: string;
-  color: Rgb;
-  category: CodedConcept;
-  type: CodedConcept;
-}
-
-export interface StudyConfig {
-  version: number;
-  study: string;
-  segments: SegmentDefinition[];
-  newSegment: { category: CodedConcept; type: CodedConcept };
-  /** URL of the study's read form schema (a JSON file beside this one); null: no form */
-  form: string | null;
-}
-
-export class StudyConfigError extends Error {}
-
-function isObject(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-
-function concept(x: unknown, where: string): CodedConcept {
-  if (!isObject(x) || typeof x.value !== 'string' || typeof x.scheme !== 'string' || typeof x.meaning !== 'string' || !x.value || !x.scheme || !x.meaning) {
-    throw new StudyConfigError(`${where} must be a code with "value", "scheme" and "meaning"`);
-  }
-  return { value: x.value, scheme: x.scheme, meaning: x.meaning };
-}
-
-function color(x: unknown, where: string): Rgb {
-  if (!Array.isArray(x) || x.length !== 3 || !x.every((c) => Number.isInteger(c) && c >= 0 && c <= 255)) {
-    throw new StudyConfigError(`${where} must be [r, g, b] with integers 0-255`);
-  }
-  return [x[0], x[1], x[2]];
-}
-
-export function parseStudyConfig(json: unknown): StudyConfig {
-  if (!isObject(json)) throw new StudyConfigError('the study configuration must be a JSON object');
-  if (json.version !== 1) throw new StudyConfigError(`unsupported study configuration version ${String(json.version)} (expected 1)`);
-  if (!Array.isArray(json.segments) || json.segments.length === 0) throw new StudyConfigError('"segments" must list at least one segment');
-  if (json.segments.length > 255) throw new StudyConfigError('at most 255 segments fit a one-byte labelmap');
-  const labels = new Set<string>();
-  const segments = json.segments.map((s: unknown, n: number) => {
-    const where = `segments[${n}]`;
-    if (!isObject(s) || typeof s.label !== 'string' || !s.label.trim()) throw new StudyConfigError(`${where} needs a "label"`);
-    if (labels.has(s.label)) throw new StudyConfigError(`${where}: the label "${s.label}" is used twice`);
-    labels.add(s.label);
-    return { label: s.label, color: color(s.color, `${where}.color`), category: concept(s.category, `${where}.category`), type: concept(s.type, `${where}.type`) };
-  });
-  const fallback = segments[segments.length - 1];
-  const ns = isObject(json.newSegment) ? json.newSegment : { category: fallback.category, type: fallback.type };
-  return {
-    version: 1,
-    study: typeof json.study === 'string' ? json.study : '',
-    segments,
-    newSegment: { category: concept(ns.category, 'newSegment.category'), type: concept(ns.type, 'newSegment.type') },
-    form: formUrl(json.form),
-  };
-}
-
-function formUrl(x: unknown): string | null {
-  if (x === undefined || x === null) return null;
-  // Same-origin paths only: the schema decides what readers are asked.
-  if (typeof x !== 'string' || !/^\/[\w./-]+\.json$/.test(x) || x.includes('..')) throw new StudyConfigError('"form" must be a path like "/forms/chest-ct.v1.json"');
-  return x;
-}
+// Loads the study's configuration (public/study-config.json) in the browser. What a valid one is,
+// and its types, are the model's: src/model/studyConfig.ts (parseStudyConfig) and
+// src/model/segment.ts; this module is only the fetch.
+import { StudyConfigError, parseStudyConfig, type StudyConfig } from '../model/studyConfig.ts';
 
 export async function loadStudyConfig(url = '/study-config.json'): Promise<StudyConfig> {
   const response = await fetch(url, { cache: 'no-cache' });
@@ -86,8 +14,3 @@ export async function loadStudyConfig(url = '/study-config.json'): Promise<Study
   }
   return parseStudyConfig(json);
 }
-
-/** Colours for segments added by hand, after the configured ones. */
-export const EXTRA_COLORS: Rgb[] = [
-  [120, 220, 120], [200, 120, 255], [255, 130, 200], [60, 220, 220], [255, 255, 110], [170, 110, 60],
-];

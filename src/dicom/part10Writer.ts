@@ -1,7 +1,7 @@
 // A small DICOM Part 10 writer (Explicit VR Little Endian, defined-length sequences and items),
 // shared by the SEG and SR encoders. Datasets are plain arrays of elements, sorted by tag when
 // written (PS3.5 7.1: elements in ascending tag order), so builders can list them in any order.
-import type { CodedConcept } from '../contouring/segmentConfig.ts';
+import type { CodedConcept } from '../model/codedConcept.ts';
 
 export const EXPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2.1';
 // Fixed for this writer (a 2.25 UUID-derived root, so no registered org root is needed).

@@ -1,7 +1,7 @@
 // The structured read form of a study (public/forms/*.json): questions, their coded names for the
 // DICOM SR and the conditions that show follow-up questions. Checked on load so a typo in the file
 // is one message listing every problem with its path, not a form that silently drops a question.
-import type { CodedConcept } from '../contouring/segmentConfig.ts';
+import type { CodedConcept } from '../model/codedConcept.ts';
 
 export type { CodedConcept };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dicomLabToRgb, labToRgb, rgbToDicomLab, rgbToLab } from './cielab.ts';
-import type { Rgb } from '../contouring/segmentConfig.ts';
+import type { Rgb } from '../model/color.ts';
 
 describe('sRGB <-> DICOM CIELab', () => {
   it('maps white, black and primaries to their CIELab values (D65)', () => {

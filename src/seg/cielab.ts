@@ -2,7 +2,7 @@
 // L* 0..100 and a*, b* -128..127 scaled linearly onto 0..0xFFFF. The reference white is D65,
 // the white point of sRGB itself, so a colour goes through without chromatic adaptation; dcmqi,
 // 3D Slicer and highdicom do the same, which keeps colours stable between these tools.
-import type { Rgb } from '../contouring/segmentConfig.ts';
+import type { Rgb } from '../model/color.ts';
 
 export type DicomLab = [number, number, number];
 

@@ -8,7 +8,7 @@
 // decoding gives them back as values 1..N in the same order. Empty segments keep their number (and
 // their Segment Sequence item) so that numbering does not depend on what was painted.
 import { rgbToDicomLab } from './cielab.ts';
-import type { CodedConcept } from '../contouring/segmentConfig.ts';
+import type { CodedConcept } from '../model/codedConcept.ts';
 import {
   ByteWriter,
   checkUid,
@@ -30,7 +30,8 @@ import {
   timezoneOffset,
   writeItems,
 } from '../dicom/part10Writer.ts';
-import type { SegEncodeInput, SegEncodeResult, SegSegmentInfo } from './segModel.ts';
+import type { Segment } from '../model/segment.ts';
+import type { SegEncodeInput, SegEncodeResult } from './segModel.ts';
 
 // Shared with the SR writer; re-exported for the SEG's existing callers.
 export { formatDs, generateUid };
@@ -177,7 +178,7 @@ function placeBits(out: Uint8Array, pixelStart: number, startBit: number, bits: 
   }
 }
 
-function segmentItem(s: SegSegmentInfo, number: number): Item {
+function segmentItem(s: Segment, number: number): Item {
   return [
     seq(0x0062, 0x0003, codeItem(s.category)),
     el(0x0062, 0x0004, 'US', [number]),

@@ -1,6 +1,6 @@
 // What goes into a DICOM-SEG and what comes out of one, independent of how the bytes are
 // written, so the worker protocol and the app share one vocabulary.
-import type { CodedConcept, Rgb } from '../contouring/segmentConfig.ts';
+import type { Segment } from '../model/segment.ts';
 
 /** The CT's voxel grid (the labelmap's grid). */
 export interface SegGrid {
@@ -54,15 +54,6 @@ export interface SegSource extends SourceCtStudy {
   slices: Array<SegSourceSlice | null>;
 }
 
-export interface SegSegmentInfo {
-  /** label value in the labelmap (1-255) */
-  value: number;
-  label: string;
-  color: Rgb;
-  category: CodedConcept;
-  type: CodedConcept;
-}
-
 /** The SEG's own equipment; defaults name this application. */
 export interface SegEquipment {
   manufacturer?: string;
@@ -76,7 +67,7 @@ export interface SegEncodeInput {
   /** one byte per voxel on source.grid, index i + nx * (j + ny * k) */
   labels: Uint8Array;
   /** every segment of the list, empty ones too; Segment Number = position in this list + 1 */
-  segments: SegSegmentInfo[];
+  segments: Segment[];
   /** Content Creator's Name, a DICOM person name ("Family^Given") */
   reader: string;
   seriesDescription: string;
@@ -112,7 +103,7 @@ export interface DecodedSeg {
   /** labelmap on the target grid; segment n of `segments` has value n + 1 */
   labels: Uint8Array;
   /** in Segment Number order, values 1..N */
-  segments: SegSegmentInfo[];
+  segments: Segment[];
   /** the Segment Number each decoded segment had in the file, parallel to `segments` */
   segmentNumbers: number[];
   contentCreatorName: string;

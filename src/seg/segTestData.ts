@@ -1,12 +1,13 @@
 // Shared by the SEG encoder and decoder tests: a tilted grid, source slices, the study's
 // segments, and whether a DICOM tool is installed.
-import type { SegGrid, SegSegmentInfo, SegSourceSlice } from './segModel.ts';
+import type { Segment } from '../model/segment.ts';
+import type { SegGrid, SegSourceSlice } from './segModel.ts';
 
 export { onPath } from '../dicom/dicomTools.testSupport.ts';
 
 export const CT_IMAGE = '1.2.840.10008.5.1.4.1.1.2';
 const LESION_CATEGORY = { value: '49755003', scheme: 'SCT', meaning: 'Morphologically Abnormal Structure' };
-export const SEGMENTS: SegSegmentInfo[] = [
+export const SEGMENTS: Segment[] = [
   { value: 1, label: 'Ground-glass opacity', color: [255, 190, 40], category: LESION_CATEGORY, type: { value: '112120', scheme: 'DCM', meaning: 'Ground glass opacity' } },
   { value: 2, label: 'Consolidation', color: [230, 60, 60], category: LESION_CATEGORY, type: { value: '95436008', scheme: 'SCT', meaning: 'Lung consolidation' } },
   { value: 3, label: 'Other lesion', color: [80, 170, 255], category: LESION_CATEGORY, type: { value: '52988006', scheme: 'SCT', meaning: 'Lesion' } },

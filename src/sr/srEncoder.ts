@@ -28,7 +28,7 @@
 // characters other than LF, FF and CR (TAB included: UT allows only those and ESC, PS3.5 6.2, and
 // dciodvfy rejects a TAB) become spaces, and trailing spaces are dropped (they are
 // indistinguishable from the value's padding).
-import type { CodedConcept } from '../contouring/segmentConfig.ts';
+import type { CodedConcept } from '../model/codedConcept.ts';
 import {
   ByteWriter,
   checkUid,

@@ -1,6 +1,6 @@
 // What the reader's structured form is saved as (a DICOM Comprehensive 3D SR, see srEncoder.ts),
 // and what reading one back gives. No DICOM types here: the form code builds these plain objects.
-import type { CodedConcept } from '../contouring/segmentConfig.ts';
+import type { CodedConcept } from '../model/codedConcept.ts';
 import type { SourceCtStudy } from '../seg/segModel.ts';
 
 /** The CT the form was filled on: the SR's patient and study, and the images it references. */

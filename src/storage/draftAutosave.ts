@@ -2,7 +2,7 @@
 // are written at most AUTOSAVE_DELAY_MS after the last change, one save at a time. A page being
 // hidden or closed saves at once.
 import { useSaveStatusStore } from '../stores/saveStatusStore.ts';
-import type { Segment } from '../stores/contouringStore.ts';
+import type { DraftSegment as Segment } from '../model/segment.ts';
 import type { DraftStore } from './draftStore.ts';
 
 export const AUTOSAVE_DELAY_MS = 300;

@@ -2,11 +2,11 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { LocalDb } from './localDb.ts';
 import { DraftStore } from './draftStore.ts';
-import type { Segment } from '../stores/contouringStore.ts';
+import type { DraftSegment } from '../model/segment.ts';
 
 const dims = [16, 8, 5] as const;
 const plane = dims[0] * dims[1];
-const segments: Segment[] = [
+const segments: DraftSegment[] = [
   { value: 1, label: 'GGO', color: [1, 2, 3], category: { value: 'c', scheme: 'SCT', meaning: 'C' }, type: { value: 't', scheme: 'SCT', meaning: 'T' }, visible: true, locked: false },
 ];
 let dbCount = 0;

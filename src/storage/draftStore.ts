@@ -1,12 +1,12 @@
 // Saves and restores a reader's labelmap draft: the changed axial slices, compressed, each with
 // the version of the save that wrote it, and the segment list, in one transaction.
-import type { Segment } from '../stores/contouringStore.ts';
+import type { DraftSegment } from '../model/segment.ts';
 import { compressSlice, decompressSlice } from './sliceCodec.ts';
 import type { LocalDb } from './localDb.ts';
 
 export interface DraftSnapshot {
   version: number;
-  segments: Segment[];
+  segments: DraftSegment[];
   activeValue: number;
   /** Slices restored into the labelmap. */
   slices: number;
@@ -23,7 +23,7 @@ export class DraftStore {
    * Writes the given axial slices of `labels` (all-zero slices are removed) and the segment list.
    * Returns the new draft version.
    */
-  async save(labels: Uint8Array, dims: readonly [number, number, number], slices: Iterable<number>, segments: Segment[], activeValue: number): Promise<number> {
+  async save(labels: Uint8Array, dims: readonly [number, number, number], slices: Iterable<number>, segments: DraftSegment[], activeValue: number): Promise<number> {
     const plane = dims[0] * dims[1];
     const changed: Array<{ k: number; bytes: Uint8Array | null }> = [];
     for (const k of slices) {

@@ -22,7 +22,7 @@ describe('local database migrations', () => {
 
     const db = new LocalDb(name);
     await db.open();
-    expect(db.verno).toBe(3);
+    expect(db.verno).toBe(4);
     expect((await db.drafts.get(['a/b', 'Reader']))?.version).toBe(7);
     const queued = await db.outbox.toArray();
     expect(queued.map((o) => [o.sopInstanceUid, o.state, Array.from(o.body)])).toEqual([['2.25.9', 'waiting', [1, 2, 3]]]);

@@ -3,7 +3,7 @@
 // is keyed by case and reader, so drafts become per-user without a migration once login exists.
 import type { Measurement } from '../measure/measurementModel.ts';
 import Dexie, { type EntityTable, type Table } from 'dexie';
-import type { Segment } from '../stores/contouringStore.ts';
+import type { DraftSegment } from '../model/segment.ts';
 
 /** A case is one CT series of one study. */
 export function caseKey(studyUid: string, seriesUid: string): string {
@@ -32,7 +32,7 @@ export interface DraftSliceRecord {
 export interface SegmentListRecord {
   caseKey: string;
   user: string;
-  segments: Segment[];
+  segments: DraftSegment[];
   activeValue: number;
   updatedAt: number;
 }
@@ -83,6 +83,21 @@ export interface MeasurementRecord {
   measurement: Measurement;
 }
 
+/**
+ * The series a reader's results of one case go into: random UIDs, made on the first submit (or
+ * learnt from the archive, a submit made on another device), so nobody else can compute them and
+ * claim them first. Kept here so that later submits reuse them, across reloads.
+ */
+export interface ReadSeriesRecord {
+  caseKey: string;
+  user: string;
+  segSeriesUid: string;
+  formSeriesUid: string;
+  /** 'random': made here; 'archive': found on the archive; 'legacy': the derived UIDs of reads submitted before version 4 */
+  origin: 'random' | 'archive' | 'legacy';
+  createdAt: number;
+}
+
 export class LocalDb extends Dexie {
   drafts!: Table<DraftRecord, [string, string]>;
   draftSlices!: Table<DraftSliceRecord, [string, string, number]>;
@@ -92,6 +107,7 @@ export class LocalDb extends Dexie {
   syncLog!: EntityTable<SyncLogRecord, 'id'>;
   offlineSeries!: Table<OfflineSeriesRecord, [string, string]>;
   measurements!: Table<MeasurementRecord, [string, string, string]>;
+  readSeries!: Table<ReadSeriesRecord, [string, string]>;
 
   constructor(name = 'ctaw') {
     super(name);
@@ -112,6 +128,13 @@ export class LocalDb extends Dexie {
     // Version 3: measurements of the read form. New table.
     this.version(3).stores({
       measurements: '[caseKey+user+id], [caseKey+user]',
+    });
+    // Version 4: the random series of a reader's results (before, derived from case and reader,
+    // which anyone knowing both could compute). No rows rewritten: a case submitted before has
+    // no record, and its derived series is looked up on first use (src/read/readSeries.ts),
+    // since the UID is a SHA-256 that an upgrade transaction cannot wait for.
+    this.version(4).stores({
+      readSeries: '[caseKey+user]',
     });
   }
 }

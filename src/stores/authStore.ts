@@ -3,7 +3,8 @@
 // work (their drafts and outbox are theirs), and an expired session asks for the password again
 // without leaving the page or touching the outbox.
 import { create } from 'zustand';
-import { fetchSession, login as apiLogin, logout as apiLogout, serverRequiresLogin, type Session, type SessionUser } from '../auth/authApi.ts';
+import { fetchSession, login as apiLogin, logout as apiLogout, serverRequiresLogin } from '../auth/authApi.ts';
+import type { ClientSession, SessionUser } from '../model/api.ts';
 import { useProfileStore } from './profileStore.ts';
 
 const LAST_USER = 'ctaw.lastUser';
@@ -51,7 +52,7 @@ function recall<T>(key: string): T | null {
 }
 
 export const useAuthStore = create<AuthStore>((set, get) => {
-  const signedIn = (session: Session) => {
+  const signedIn = (session: ClientSession) => {
     remember(LAST_USER, session.user);
     // Drafts, outbox and results are keyed by the user name.
     useProfileStore.getState().setReader(session.user.username);

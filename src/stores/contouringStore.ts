@@ -1,7 +1,8 @@
 // What the contouring panel shows: segments, the active tool and its settings, statistics, undo.
 import { create } from 'zustand';
-import type { CodedConcept, Rgb } from '../contouring/segmentConfig.ts';
 import type { SegmentSummary } from '../contouring/segmentStats.ts';
+import type { DraftSegment } from '../model/segment.ts';
+
 
 export type PaintTool =
   | 'none'
@@ -14,17 +15,6 @@ export type PaintTool =
   | 'scissorsRect'
   | 'scissorsCircle'
   | 'scissorsLasso';
-
-export interface Segment {
-  /** Label value in the labelmap (1-255). */
-  value: number;
-  label: string;
-  color: Rgb;
-  category: CodedConcept;
-  type: CodedConcept;
-  visible: boolean;
-  locked: boolean;
-}
 
 export interface ThresholdPreset {
   id: string;
@@ -40,7 +30,7 @@ export const THRESHOLD_PRESETS: ThresholdPreset[] = [
 export interface ContouringState {
   ready: boolean;
   configError: string | null;
-  segments: Segment[];
+  segments: DraftSegment[];
   activeValue: number;
   tool: PaintTool;
   radiusMm: number;
@@ -67,7 +57,7 @@ export interface ContouringState {
 const initial = {
   ready: false,
   configError: null,
-  segments: [] as Segment[],
+  segments: [] as DraftSegment[],
   activeValue: 1,
   tool: 'none' as PaintTool,
   radiusMm: 10,

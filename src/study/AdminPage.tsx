@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react';
 import { UserMenu } from '../app/LoginPage.tsx';
 import { useRouteStore } from '../stores/routeStore.ts';
 import { searchSeries, searchStudies, type SeriesSummary } from '../dicomweb/qido.ts';
+import type { Role, StudySummary, UserChange } from '../model/api.ts';
 import * as api from './studyApi.ts';
 
 function useLoad<T>(load: () => Promise<T>, deps: unknown[]): [T | null, string | null, () => void] {
@@ -20,9 +21,9 @@ function useLoad<T>(load: () => Promise<T>, deps: unknown[]): [T | null, string 
 
 function Users() {
   const [data, error, reload] = useLoad(api.fetchUsers, []);
-  const [form, setForm] = useState({ username: '', displayName: '', role: 'reader' as api.AdminUser['role'] });
+  const [form, setForm] = useState({ username: '', displayName: '', role: 'reader' as Role });
   const [notice, setNotice] = useState<string | null>(null);
-  const act = (p: Promise<{ user: api.AdminUser; password?: string }>, what: string) =>
+  const act = (p: Promise<UserChange>, what: string) =>
     p.then((r) => {
       setNotice(r.password ? `${what} ${r.user.username}. Their password (shown once): ${r.password}` : `${what} ${r.user.username}.`);
       reload();
@@ -41,7 +42,7 @@ function Users() {
       >
         <input aria-label="New user name" placeholder="user name" value={form.username} onChange={(e) => setForm({ ...form, username: e.target.value })} required />
         <input aria-label="Display name" placeholder="display name" value={form.displayName} onChange={(e) => setForm({ ...form, displayName: e.target.value })} required />
-        <select aria-label="Role" value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as api.AdminUser['role'] })}>
+        <select aria-label="Role" value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as Role })}>
           <option value="reader">reader</option>
           <option value="lead">lead</option>
           <option value="admin">admin</option>
@@ -68,7 +69,7 @@ function Users() {
   );
 }
 
-function StudyProgress({ study }: { study: api.StudySummary }) {
+function StudyProgress({ study }: { study: StudySummary }) {
   const [progress, error, reload] = useLoad(() => api.fetchProgress(study.id), [study.id]);
   const [series, setSeries] = useState<SeriesSummary[] | null>(null);
   const [picked, setPicked] = useState<Set<string>>(new Set());

@@ -5,7 +5,8 @@ import { useEffect, useState } from 'react';
 import { useRouteStore } from '../stores/routeStore.ts';
 import { viewerPath } from '../app/routes.ts';
 import { UserMenu } from '../app/LoginPage.tsx';
-import { fetchCaseReads, fetchStudies, fetchStudyCases, type CaseProgress, type ReadSummary, type StudySummary } from './studyApi.ts';
+import type { CaseProgress, ReadSummary, StudySummary } from '../model/api.ts';
+import { fetchCaseReads, fetchStudies, fetchStudyCases } from './studyApi.ts';
 
 function CaseReads({ item }: { item: CaseProgress }) {
   const [reads, setReads] = useState<{ complete: boolean; reads: ReadSummary[] } | null>(null);

@@ -2,32 +2,21 @@
 // "waiting to sync" while this device still holds the result), filterable, and the next case.
 // It names no other reader and shows nothing of their progress: the server sends none.
 import { useEffect, useState } from 'react';
-import { useRouteStore } from '../stores/routeStore.ts';
-import { viewerPath } from '../app/routes.ts';
 import { UserMenu } from '../app/LoginPage.tsx';
 import { caseKey, localDb } from '../storage/localDb.ts';
 import { useProfileStore } from '../stores/profileStore.ts';
-import { fetchWorklist, markCaseOpened, type WorklistItem, type WorklistState } from './studyApi.ts';
+import type { WorklistItem } from '../model/api.ts';
+import type { ReadState } from '../model/read.ts';
+import { fetchWorklist } from './studyApi.ts';
+import { nextCase, openCase } from '../read/caseNavigation.ts';
 
-const STATE_LABEL: Record<WorklistState | 'waiting', string> = { new: 'New', in_progress: 'In progress', submitted: 'Submitted', waiting: 'Submitted, waiting to sync' };
-
-/** Opens a case: the server hears of it (audit log, "in progress"), then the viewer. */
-export async function openCase(item: Pick<WorklistItem, 'caseId' | 'studyInstanceUid' | 'seriesInstanceUid'>): Promise<void> {
-  // Offline, the case opens anyway from this device's copy.
-  await markCaseOpened(item.caseId).catch(() => undefined);
-  useRouteStore.getState().navigate(viewerPath(item.studyInstanceUid, item.seriesInstanceUid));
-}
-
-/** The first assigned case not yet submitted (nor waiting on this device), other than `except`. */
-export function nextCase(items: WorklistItem[], isWaiting: (i: WorklistItem) => boolean, except?: string): WorklistItem | undefined {
-  return items.find((i) => i.state !== 'submitted' && !isWaiting(i) && i.seriesInstanceUid !== except);
-}
+const STATE_LABEL: Record<ReadState | 'waiting', string> = { new: 'New', in_progress: 'In progress', submitted: 'Submitted', waiting: 'Submitted, waiting to sync' };
 
 export function WorklistPage() {
   const [items, setItems] = useState<WorklistItem[] | null>(null);
   const [waiting, setWaiting] = useState<Set<string>>(new Set());
   const [error, setError] = useState<string | null>(null);
-  const [filter, setFilter] = useState<'' | WorklistState>('');
+  const [filter, setFilter] = useState<'' | ReadState>('');
   const [q, setQ] = useState('');
   // The label filter asks the server once typing pauses, not on every key.
   const [query, setQuery] = useState('');
@@ -62,7 +51,7 @@ export function WorklistPage() {
       <div className="worklist-filters">
         <label>
           State{' '}
-          <select value={filter} onChange={(e) => setFilter(e.target.value as '' | WorklistState)} aria-label="Filter by state">
+          <select value={filter} onChange={(e) => setFilter(e.target.value as '' | ReadState)} aria-label="Filter by state">
             <option value="">All</option>
             <option value="new">New</option>
             <option value="in_progress">In progress</option>

@@ -1,45 +1,23 @@
 // The reading-study API of the gateway (server/routes/worklist.ts, studies.ts): a reader's
 // worklist, "case opened", and for a lead the studies, their cases and who has read each.
+import type {
+  AddedCases,
+  AssignmentOutcome,
+  CaseReads,
+  NewCase,
+  NewStudy,
+  NewUser,
+  Study,
+  StudyCases,
+  StudyList,
+  StudyProgress,
+  UserChange,
+  UserList,
+  UserSessionsChange,
+  WorklistPage,
+} from '../model/api.ts';
+import type { ReadState } from '../model/read.ts';
 import { csrfHeaders, useAuthStore } from '../stores/authStore.ts';
-
-export type WorklistState = 'new' | 'in_progress' | 'submitted';
-
-export interface WorklistItem {
-  caseId: number;
-  studyId: number;
-  studyName: string;
-  label: string;
-  studyInstanceUid: string;
-  seriesInstanceUid: string;
-  state: WorklistState;
-  assignedAt: string;
-  openedAt: string | null;
-  submittedAt: string | null;
-  resultKinds: string[];
-}
-
-export interface StudySummary {
-  id: number;
-  name: string;
-}
-
-export interface CaseProgress {
-  id: number;
-  label: string;
-  studyInstanceUid: string;
-  seriesInstanceUid: string;
-  assigned: number;
-  submitted: number;
-}
-
-export interface ReadSummary {
-  userId: number;
-  username: string;
-  displayName: string;
-  submitted: boolean;
-  submittedAt: string | null;
-  results?: Array<{ kind: 'seg' | 'sr'; studyInstanceUid: string; seriesInstanceUid: string; sopInstanceUids: string[]; storedAt: string }>;
-}
 
 export class ApiError extends Error {
   constructor(
@@ -69,7 +47,7 @@ async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   return (res.status === 204 ? undefined : await res.json()) as T;
 }
 
-export function fetchWorklist(params: { state?: WorklistState[]; q?: string } = {}): Promise<{ total: number; items: WorklistItem[] }> {
+export function fetchWorklist(params: { state?: ReadState[]; q?: string } = {}): Promise<WorklistPage> {
   const query = new URLSearchParams({ sort: 'state,label', limit: '1000' });
   if (params.state?.length) query.set('state', params.state.join(','));
   if (params.q) query.set('q', params.q);
@@ -80,64 +58,48 @@ export function markCaseOpened(caseId: number): Promise<void> {
   return api(`/api/cases/${caseId}/opened`, { method: 'POST' });
 }
 
-export function fetchStudies(): Promise<{ studies: StudySummary[] }> {
+export function fetchStudies(): Promise<StudyList> {
   return api('/api/studies');
 }
 
-export function fetchStudyCases(studyId: number): Promise<{ cases: CaseProgress[] }> {
+export function fetchStudyCases(studyId: number): Promise<StudyCases> {
   return api(`/api/studies/${studyId}/cases`);
 }
 
-export function fetchCaseReads(caseId: number): Promise<{ caseId: number; complete: boolean; reads: ReadSummary[] }> {
+export function fetchCaseReads(caseId: number): Promise<CaseReads> {
   return api(`/api/cases/${caseId}/reads`);
 }
 
 // --- the admin's calls ---
 
-export interface AdminUser {
-  id: number;
-  username: string;
-  displayName: string;
-  role: 'reader' | 'lead' | 'admin';
-  disabled: boolean;
-}
-
-export function fetchUsers(): Promise<{ users: AdminUser[] }> {
+export function fetchUsers(): Promise<UserList> {
   return api('/api/admin/users');
 }
 
-export function createUser(body: { username: string; displayName: string; role: AdminUser['role']; password?: string }): Promise<{ user: AdminUser; password?: string }> {
+export function createUser(body: NewUser): Promise<UserChange> {
   return api('/api/admin/users', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
 }
 
-export function resetPassword(userId: number): Promise<{ user: AdminUser; password?: string }> {
+export function resetPassword(userId: number): Promise<UserSessionsChange> {
   return api(`/api/admin/users/${userId}/password`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
 }
 
-export function setDisabled(userId: number, disabled: boolean): Promise<{ user: AdminUser }> {
+export function setDisabled(userId: number, disabled: boolean): Promise<UserSessionsChange> {
   return api(`/api/admin/users/${userId}/disable`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ disabled }) });
 }
 
-export function createStudy(body: { name: string; readersPerCase: number }): Promise<{ study: StudySummary }> {
+export function createStudy(body: NewStudy): Promise<{ study: Study }> {
   return api('/api/studies', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
 }
 
-export function addCases(studyId: number, cases: Array<{ studyInstanceUid: string; seriesInstanceUid: string; label?: string }>): Promise<{ cases: CaseProgress[] }> {
+export function addCases(studyId: number, cases: NewCase[]): Promise<AddedCases> {
   return api(`/api/studies/${studyId}/cases`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ cases }) });
 }
 
-export function assignReaders(studyId: number, seed?: string): Promise<{ assigned: number; seed: string }> {
+export function assignReaders(studyId: number, seed?: string): Promise<AssignmentOutcome> {
   return api(`/api/studies/${studyId}/assignments`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(seed ? { seed } : {}) });
 }
 
-export interface ReaderProgress {
-  userId: number;
-  username: string;
-  displayName: string;
-  assigned: number;
-  submitted: number;
-}
-
-export function fetchProgress(studyId: number): Promise<{ cases: CaseProgress[]; readers: ReaderProgress[] }> {
+export function fetchProgress(studyId: number): Promise<StudyProgress> {
   return api(`/api/studies/${studyId}/progress`);
 }

@@ -1,32 +1,14 @@
-// Finds and fetches this reader's latest submitted SEG of a case on the archive: their SEG series
-// has a UID derived from the case and the reader (see submitRead), so no search by name is needed.
+// Fetches the latest result of a result series on the archive (which series are the reader's is
+// src/read/readSeries.ts's business).
 import { DicomwebError, fetchJson, messageForStatus } from '../dicomweb/httpClient.ts';
 import { firstPart } from '../dicomweb/multipart.ts';
 import { getNumber, getString, type DicomJsonDataset } from '../dicomweb/dicomJson.ts';
 import { TAG } from '../dicomweb/tags.ts';
-import { stableUid } from './dicomUid.ts';
 
 export interface ServerResult {
   sopInstanceUid: string;
   instanceNumber: number;
   bytes: Uint8Array;
-}
-
-export function readerSeriesUid(caseKey: string, user: string): Promise<string> {
-  return stableUid(`ctaw-seg-series/${caseKey}/${user}`);
-}
-
-/** The reader's read-form SR series of a case (one per reader and case, like the SEG's). */
-export function readerFormSeriesUid(caseKey: string, user: string): Promise<string> {
-  return stableUid(`ctaw-sr-series/${caseKey}/${user}`);
-}
-
-/**
- * The reader's latest SEG of the case on the archive, or null when it has none. Throws when the
- * archive could not be asked (offline, slow, failing): "none" and "unknown" differ to the caller.
- */
-export async function latestServerResult(studyUid: string, caseKey: string, user: string, base = '/dicom-web'): Promise<ServerResult | null> {
-  return latestInSeries(studyUid, await readerSeriesUid(caseKey, user), base);
 }
 
 /**

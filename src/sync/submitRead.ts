@@ -3,11 +3,11 @@
 // DICOM SR that references that SEG. Each has its SOP Instance UID fixed once, so however often
 // it is sent the archive stores it once. The sync engine takes it from there.
 import type { SegEncodeInput, SegSource } from '../seg/segModel.ts';
-import { segWorker } from '../seg/segWorkerClient.ts';
-import type { Segment } from '../stores/contouringStore.ts';
+import { segWorker, type SegWorkerClient } from '../seg/segWorkerClient.ts';
+import type { DraftSegment as Segment } from '../model/segment.ts';
 import type { LocalDb } from '../storage/localDb.ts';
 import { newUid } from './dicomUid.ts';
-import { readerFormSeriesUid, readerSeriesUid } from './serverResults.ts';
+import { segSeriesDescription } from '../read/readSeries.ts';
 import { SEGMENTATION_STORAGE } from '../seg/segEncoder.ts';
 import { encodeSr } from '../sr/srEncoder.ts';
 import type { SrAnswer, SrFormSchema } from '../sr/srModel.ts';
@@ -20,6 +20,8 @@ export interface ReadToSubmit {
   segments: Segment[];
   /** the highest Instance Number of this reader's results the archive was seen to hold (another device's) */
   serverInstanceNumber?: number;
+  /** the series the results go into (src/read/readSeries.ts: random, kept with the draft) */
+  series: { segSeriesUid: string; formSeriesUid: string };
   /** the read form, when the study has one (already validated) */
   form?: { schema: SrFormSchema; answers: SrAnswer[] };
 }
@@ -39,7 +41,8 @@ export function readerPersonName(name: string): string {
   return `${parts[parts.length - 1]}^${parts.slice(0, -1).join(' ')}`.replace(/[\\=]/g, ' ');
 }
 
-export async function submitRead(db: LocalDb, read: ReadToSubmit): Promise<SubmittedRead> {
+/** `codec`: the SEG encoder (the shared worker; tests pass one that runs in place). */
+export async function submitRead(db: LocalDb, read: ReadToSubmit, codec: Pick<SegWorkerClient, 'encode'> = segWorker()): Promise<SubmittedRead> {
   // Numbered after this device's earlier submissions and after any the archive holds from another.
   const local = await db.outbox.where('[caseKey+user]').equals([read.caseKey, read.user]).filter((o) => o.kind === 'seg').count();
   const previous = Math.max(local, read.serverInstanceNumber ?? 0);
@@ -49,9 +52,9 @@ export async function submitRead(db: LocalDb, read: ReadToSubmit): Promise<Submi
     labels: read.labels.slice(),
     segments: read.segments.map((s) => ({ value: s.value, label: s.label, color: s.color, category: s.category, type: s.type })),
     reader: readerPersonName(read.user),
-    seriesDescription: `Lesion segmentation (${read.user})`.slice(0, 64),
+    seriesDescription: segSeriesDescription(read.user),
     // One SEG series per reader and case: each submission is the next instance in it.
-    seriesInstanceUid: await readerSeriesUid(read.caseKey, read.user),
+    seriesInstanceUid: read.series.segSeriesUid,
     seriesNumber: 9001,
     instanceNumber: previous + 1,
     sopInstanceUid,
@@ -59,7 +62,7 @@ export async function submitRead(db: LocalDb, read: ReadToSubmit): Promise<Submi
     contentLabel: 'LESIONS',
     contentDescription: 'COVID-19 lesion contours',
   };
-  const result = await segWorker().encode(input, { transferLabels: true });
+  const result = await codec.encode(input, { transferLabels: true });
   const form = read.form ? await formSr(read, input, previous + 1) : null;
   const now = Date.now();
   await db.transaction('rw', db.outbox, db.syncLog, async () => {
@@ -85,7 +88,7 @@ async function formSr(read: ReadToSubmit, seg: SegEncodeInput, instanceNumber: n
     answers: read.form!.answers,
     reader: seg.reader,
     sopInstanceUid,
-    seriesInstanceUid: await readerFormSeriesUid(read.caseKey, read.user),
+    seriesInstanceUid: read.series.formSeriesUid,
     seriesNumber: 9002,
     instanceNumber,
     contentDateTime: seg.contentDateTime,

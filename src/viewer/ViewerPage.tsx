@@ -8,10 +8,15 @@ import { WINDOW_PRESETS } from './windowPresets.ts';
 import { MPR_VIEWPORTS } from './viewportIds.ts';
 import { LoadProgress } from './LoadProgress.tsx';
 import { ReadoutBar } from './ReadoutBar.tsx';
-import { ContouringPanel, type ResultActions } from '../contouring/ui/ContouringPanel.tsx';
+import { ContouringPanel } from '../contouring/ui/ContouringPanel.tsx';
 import type { ContouringSession } from '../contouring/contouringSession.ts';
 import { ReadFormPanel, type ReadFormActions } from '../form/ui/ReadFormPanel.tsx';
-import { SubmitBar } from '../contouring/ui/SubmitBar.tsx';
+import { SubmitBar } from '../read/ui/SubmitBar.tsx';
+import { ReadActions } from '../read/ui/ReadActions.tsx';
+import { openReadOwner, type ReadOwner } from '../read/readOwner.ts';
+import { ReadSession } from '../read/readSession.ts';
+import { localDb } from '../storage/localDb.ts';
+import { useProfileStore } from '../stores/profileStore.ts';
 import { useReadFormStore } from '../stores/readFormStore.ts';
 import { HelpOverlay } from '../contouring/ui/HelpOverlay.tsx';
 import { clampRadius, commandForKey } from '../contouring/shortcuts.ts';
@@ -20,6 +25,8 @@ import { useContouringStore } from '../stores/contouringStore.ts';
 declare global {
   interface Window {
     __ctawViewer?: SeriesViewer;
+    /** the read open on the page (tests and benchmarks) */
+    __ctawRead?: ReadOwner;
     __ctawContouringStore?: typeof useContouringStore;
   }
 }
@@ -27,6 +34,7 @@ declare global {
 export function ViewerPage({ studyUid, seriesUid }: { studyUid: string; seriesUid: string }) {
   const refs = useRef<Partial<ViewerElements>>({});
   const viewerRef = useRef<SeriesViewer | null>(null);
+  const readRef = useRef<ReadOwner | null>(null);
   const [attempt, setAttempt] = useState(0);
   const navigate = useRouteStore((s) => s.navigate);
   // Only what this page draws: the readout changes on every mouse move and must not re-render it.
@@ -35,7 +43,11 @@ export function ViewerPage({ studyUid, seriesUid }: { studyUid: string; seriesUi
   );
 
   useEffect(() => {
-    const viewer = new SeriesViewer(refs.current as ViewerElements, studyUid, seriesUid);
+    // The page owns the read; the viewer shows the volume and the labelmap the read fills.
+    const read = openReadOwner(localDb(), studyUid, seriesUid, useProfileStore.getState().reader || '(unnamed reader)', location.search);
+    readRef.current = read;
+    window.__ctawRead = read;
+    const viewer = new SeriesViewer(refs.current as ViewerElements, studyUid, seriesUid, read);
     viewerRef.current = viewer;
     window.__ctawViewer = viewer;
     // Tests and benchmarks set tool options (radius, limits) the way the panel does.
@@ -44,6 +56,8 @@ export function ViewerPage({ studyUid, seriesUid }: { studyUid: string; seriesUi
     return () => {
       viewer.destroy();
       if (window.__ctawViewer === viewer) delete window.__ctawViewer;
+      if (window.__ctawRead === read) delete window.__ctawRead;
+      readRef.current = null;
     };
   }, [studyUid, seriesUid, attempt]);
 
@@ -148,14 +162,9 @@ export function ViewerPage({ studyUid, seriesUid }: { studyUid: string; seriesUi
         </div>
       </section>
       {!blocked && <SidePanel
-        form={{ session: () => viewerRef.current?.readForm ?? null, putPaintToolsDown: () => viewerRef.current?.contouring?.setTool('none') }}
+        form={{ session: () => (readRef.current instanceof ReadSession ? readRef.current.readForm : null), putPaintToolsDown: () => viewerRef.current?.contouring?.setTool('none') }}
         session={() => viewerRef.current?.contouring ?? null}
-        results={{
-          submit: () => viewerRef.current?.submit() ?? Promise.reject(new Error('the viewer is closed')),
-          takeReplacement: () => void viewerRef.current?.takeReplacement(),
-          keepCurrent: () => viewerRef.current?.keepCurrent(),
-          importSegFile: (file: File) => viewerRef.current?.importSegFile(file) ?? Promise.reject(new Error('the viewer is closed')),
-        }}
+        read={() => readRef.current}
       />}
       </div>
       <ReadoutBar rendering={rendering} />
@@ -165,7 +174,7 @@ export function ViewerPage({ studyUid, seriesUid }: { studyUid: string; seriesUi
 }
 
 /** Segments or the read form, one at a time beside the views, so the views keep their size. */
-function SidePanel({ session, results, form }: { session: () => ContouringSession | null; results: ResultActions; form: ReadFormActions }) {
+function SidePanel({ session, read, form }: { session: () => ContouringSession | null; read: () => ReadOwner | null; form: ReadFormActions }) {
   const panel = useReadFormStore((s) => s.panel);
   const setPanel = (p: 'segments' | 'form') => useReadFormStore.getState().set({ panel: p });
   return (
@@ -175,10 +184,10 @@ function SidePanel({ session, results, form }: { session: () => ContouringSessio
         <button role="tab" aria-selected={panel === 'form'} data-panel="form" onClick={() => setPanel('form')}>Read form</button>
       </div>
       {panel === 'segments' ? (
-        <ContouringPanel session={session} results={results} />
+        <ContouringPanel session={session} read={<ReadActions read={read} />} />
       ) : (
         <aside className="contour-panel" aria-label="Read form">
-          <SubmitBar submit={results.submit} />
+          <SubmitBar submit={() => read()?.submit() ?? Promise.reject(new Error('the case is closed'))} />
           <ReadFormPanel actions={form} />
         </aside>
       )}

@@ -1,6 +1,11 @@
 // Opens one CT series: metadata -> checks -> voxel grid -> frames streamed into the volume ->
 // MPR + 3D, reporting progress to the viewer store. Plain TypeScript; the React page only hands
-// it the elements.
+// it the elements. It shows a volume and a labelmap and knows nothing of reads: what the
+// labelmap holds, where it is saved and where it goes belong to its LabelmapOwner (src/read/).
+// Longer than most files here (~580 lines) for a reason: it is the one owner of a series' Cornerstone
+// lifecycle (the views, the volume and its texture, the frame stream, the 3D view), whose steps
+// depend on each other's timing (first slice before WebGL, views before the stream's end);
+// what can stand alone has moved out (ctSource, readoutWiring, labelmapProbe, frameStreamer).
 import type { Types } from '@cornerstonejs/core';
 import type * as ViewerRuntime from './viewerRuntime.ts';
 import { fetchSeriesMetadata } from '../dicomweb/qido.ts';
@@ -16,30 +21,16 @@ import { buildVolumeGrid, type VolumeGrid } from './volumeGrid.ts';
 import { FrameStreamer, startFrameWorker } from './frameStreamer.ts';
 import { showFirstSlice } from './firstSlicePreview.ts';
 import type { PixelFormat } from './storedToHu.ts';
-import type { DecodedSeg, SegSource } from '../seg/segModel.ts';
-import { submitRead } from '../sync/submitRead.ts';
-import { segWorker } from '../seg/segWorkerClient.ts';
-import { appSync } from '../sync/appSync.ts';
+import type { SegSource } from '../seg/segModel.ts';
 import type { ContouringSession } from '../contouring/contouringSession.ts';
-import { labelmapHasVoxels } from '../contouring/labelmapGrid.ts';
-import type { ReadFormSession } from '../form/readFormSession.ts';
-import { latestInSeries, latestServerResult, readerSeriesUid, type ServerResult } from '../sync/serverResults.ts';
-import { retryDelayMs } from '../sync/backoff.ts';
+import type { LabelmapOwner } from './labelmapOwner.ts';
+import { ctSourceOf } from './ctSource.ts';
+import { labelCounts, labelHash, labelIndices } from './labelmapProbe.ts';
+import { wireReadout } from './readoutWiring.ts';
 
-/** ?review=<SEG series>&reader=<name>: a lead opening a reader's read. */
-function reviewRequest(): { seriesUid: string; reader: string } | null {
-  const params = new URLSearchParams(location.search);
-  const seriesUid = params.get('review');
-  if (!seriesUid || !/^[0-9.]+$/.test(seriesUid)) return null;
-  return { seriesUid, reader: (params.get('reader') ?? 'a reader').slice(0, 64) };
-}
-import { loadStudyConfig, type StudyConfig } from '../contouring/segmentConfig.ts';
+import { loadStudyConfig } from '../contouring/segmentConfig.ts';
+import type { StudyConfig } from '../model/studyConfig.ts';
 import { useContouringStore } from '../stores/contouringStore.ts';
-import { useProfileStore } from '../stores/profileStore.ts';
-import { useSaveStatusStore } from '../stores/saveStatusStore.ts';
-import { caseKey, localDb } from '../storage/localDb.ts';
-import { DraftStore } from '../storage/draftStore.ts';
-import { DraftAutosave } from '../storage/draftAutosave.ts';
 
 const STALL_MS = 20_000;
 // The 3D set-up waits this long at most for the first slice to arrive and be shown.
@@ -89,7 +80,6 @@ export class SeriesViewer {
   private loadedHandled = false;
   private has3d = false;
   contouring: ContouringSession | null = null;
-  autosave: DraftAutosave | null = null;
   private firstDataset: DicomJsonDataset | null = null;
   private removePreview: (() => void) | null = null;
   private viewsReady = false;
@@ -101,6 +91,8 @@ export class SeriesViewer {
     private readonly elements: ViewerElements,
     private readonly studyUid: string,
     private readonly seriesUid: string,
+    /** whoever owns the labelmap shown (a reader's read, a lead's review); none: editing only */
+    private readonly labelmapOwner: LabelmapOwner | null = null,
   ) {}
 
   private get store() {
@@ -392,182 +384,21 @@ export class SeriesViewer {
       this.rt!.isSoftwareRendering(),
     );
     this.contouring = session;
-    segWorker().warm();
-    const review = reviewRequest();
-    if (review) {
-      await session.attach();
-      if (this.destroyed) return;
-      if (this.has3d) await session.attach3d(VIEWPORT_3D);
-      return this.loadReview(session, review);
-    }
-    const restored = await this.restoreDraft(session, grid.dimensions);
+    const source = this.segSource()!;
+    const views = {
+      engine: this.layout.engine,
+      elements: this.elements as unknown as Record<string, HTMLDivElement>,
+      mprIds: MPR_IDS,
+      volume: { scalars: this.voxels, dims: grid.dimensions, spacing: grid.spacingMm, origin: grid.origin as unknown as [number, number, number], direction: grid.direction },
+    };
+    // The owner fills the labelmap before it is shown (a restored draft appears at once).
+    await this.labelmapOwner?.prepare({ contouring: session, config, segSource: source, views, runtime: this.rt! });
     if (this.destroyed) return;
     await session.attach();
     if (this.destroyed) return;
     if (this.has3d) await session.attach3d(VIEWPORT_3D);
-    // The tools are usable at once; the archive is asked meanwhile (it may be slow or away).
-    void this.checkServerResult(session, restored);
-    const user = useProfileStore.getState().reader || '(unnamed reader)';
-    this.readForm = new this.rt!.ReadFormSession(localDb(), caseKey(this.studyUid, this.seriesUid), user, config.form);
-    await this.readForm.start(this.layout.engine, this.elements as unknown as Record<string, HTMLDivElement>, MPR_IDS, {
-      scalars: this.voxels, dims: grid.dimensions, spacing: grid.spacingMm, origin: grid.origin as unknown as [number, number, number], direction: grid.direction,
-    });
+    await this.labelmapOwner?.shown();
   }
-
-  /** Loads the reader's saved draft of this case into the labelmap and starts autosaving. */
-  private async restoreDraft(session: ContouringSession, dims: readonly [number, number, number]): Promise<boolean> {
-    const status = useSaveStatusStore.getState();
-    status.reset();
-    const user = useProfileStore.getState().reader || '(unnamed reader)';
-    const drafts = new DraftStore(localDb(), caseKey(this.studyUid, this.seriesUid), user);
-    const t0 = performance.now();
-    let restored = false;
-    try {
-      const snapshot = await drafts.restore(session.editor.labelmap.data, dims);
-      if (snapshot) {
-        restored = true;
-        session.applyDraft(snapshot.segments, snapshot.activeValue);
-        this.draftRestoreMs = performance.now() - t0;
-        status.set({ state: 'saved', version: snapshot.version, restoredMessage: `Your draft was restored (save ${snapshot.version}).` });
-      }
-    } catch (err) {
-      status.set({ state: 'error', error: `Your saved draft could not be loaded: ${err instanceof Error ? err.message : String(err)}` });
-    }
-    const editor = session.editor;
-    this.autosave = new DraftAutosave(drafts, {
-      labels: editor.labelmap.data,
-      dims,
-      segments: () => {
-        const c = useContouringStore.getState();
-        return { segments: c.segments, activeValue: c.activeValue };
-      },
-    });
-    session.onEdited = (slices) => this.autosave?.changed(slices);
-    return restored;
-  }
-
-  /** A lead looks at a reader's submitted SEG: loaded from the archive, never saved as the lead's own. */
-  private reviewing: string | null = null;
-
-  private async loadReview(session: ContouringSession, review: { seriesUid: string; reader: string }): Promise<void> {
-    const status = useSaveStatusStore.getState();
-    status.reset();
-    this.reviewing = review.reader;
-    let found: ServerResult | null;
-    try {
-      found = await latestInSeries(this.studyUid, review.seriesUid);
-    } catch (err) {
-      if (!this.destroyed) status.set({ state: 'error', error: `The read of ${review.reader} could not be fetched: ${err instanceof Error ? err.message : String(err)} Reopen the case to try again.` });
-      return;
-    }
-    if (this.destroyed) return;
-    if (!found) {
-      status.set({ state: 'error', error: `The read of ${review.reader} is not available (not submitted yet, or not visible to you).` });
-      return;
-    }
-    try {
-      const decoded = await this.decodeOnThisCt(found.bytes);
-      session.replaceLabelmap(decoded.labels, decoded.segments.map((s) => ({ ...s, visible: true, locked: true })));
-      status.set({ restoredMessage: `Reviewing the read of ${review.reader} (instance ${found.instanceNumber}). Changes are not saved.` });
-    } catch (err) {
-      status.set({ state: 'error', error: `The read of ${review.reader} could not be loaded: ${err instanceof Error ? err.message : String(err)}` });
-    }
-  }
-
-  /** Offers or loads the reader's latest result on the archive, when this device did not send it. */
-  private async checkServerResult(session: ContouringSession, restored: boolean): Promise<void> {
-    const user = useProfileStore.getState().reader || '(unnamed reader)';
-    const key = caseKey(this.studyUid, this.seriesUid);
-    let server: ServerResult | null = null;
-    // The archive may be slow, restarting or out of reach: ask again until it answers, or the
-    // reader would start from an empty labelmap unaware of their result there, and their next
-    // submission would be numbered as if it were the first.
-    for (let attempt = 0; ; attempt++) {
-      try {
-        server = await latestServerResult(this.studyUid, key, user);
-        break;
-      } catch {
-        if (this.destroyed) return;
-        await retryDelay(attempt);
-        if (this.destroyed) return;
-      }
-    }
-    if (!server || this.destroyed) return;
-    this.serverInstanceNumber = server.instanceNumber;
-    // Nothing local and nothing painted yet: the server's result is the starting point.
-    if (!restored && !session.editor.history.canUndo) return this.loadServerResult(session, server.bytes, server.instanceNumber);
-    // Both exist: if the server's is not one this device sent, the reader chooses; never silently.
-    const mine = await localDb().outbox.where('[caseKey+user]').equals([key, user]).filter((o) => o.sopInstanceUid === server.sopInstanceUid).count();
-    if (mine > 0 || this.destroyed) return;
-    this.offerReplacement(
-      { message: `The server has a segmentation you submitted elsewhere (instance ${server.instanceNumber}) that differs from your work on this device. Which do you keep?`, takeLabel: "Load the server's version", keepLabel: "Keep this device's draft" },
-      () => this.loadServerResult(session, server.bytes, server.instanceNumber),
-    );
-  }
-
-  private pendingReplacement: (() => Promise<void>) | null = null;
-
-  /** Asks the reader before anything replaces their labelmap. */
-  private offerReplacement(choice: { message: string; takeLabel: string; keepLabel: string }, take: () => Promise<void>): void {
-    this.pendingReplacement = take;
-    useSaveStatusStore.getState().set({ choice });
-  }
-
-  /** Replaces the labelmap with a SEG from the server (the reader's choice, or no local draft). */
-  private async loadServerResult(session: ContouringSession, bytes: Uint8Array, instanceNumber: number): Promise<void> {
-    const status = useSaveStatusStore.getState();
-    try {
-      const decoded = await this.decodeOnThisCt(bytes);
-      session.replaceLabelmap(decoded.labels, decoded.segments.map((s) => ({ ...s, visible: true, locked: false })));
-      status.set({ restoredMessage: `Your submitted segmentation was loaded from the server (instance ${instanceNumber}).`, choice: null });
-    } catch (err) {
-      status.set({ state: 'error', error: `Your segmentation on the server could not be loaded: ${err instanceof Error ? err.message : String(err)}` });
-    }
-  }
-
-  private decodeOnThisCt(bytes: Uint8Array): Promise<DecodedSeg> {
-    const source = this.segSource();
-    if (!source) return Promise.reject(new Error('the CT is not loaded yet'));
-    return segWorker().decode(bytes, { grid: source.grid, slices: source.slices, seriesInstanceUid: source.seriesInstanceUid, frameOfReferenceUid: source.frameOfReferenceUid }, { copy: true });
-  }
-
-  /**
-   * A DICOM-SEG file from elsewhere onto this CT. It starts the labelmap when nothing is painted;
-   * over painted work the reader is asked first. Resolves to what to tell the reader.
-   */
-  async importSegFile(file: File): Promise<string> {
-    const session = this.contouring;
-    if (!session) throw new Error('the contouring tools are not ready yet');
-    const decoded = await this.decodeOnThisCt(new Uint8Array(await file.arrayBuffer()));
-    const voxels = decoded.labels.reduce((n, v) => n + (v !== 0 ? 1 : 0), 0);
-    const names = decoded.segments.map((s) => s.label).join(', ');
-    const summary = `${file.name}: ${decoded.segments.length} segment${decoded.segments.length === 1 ? '' : 's'} (${names}), ${voxels.toLocaleString('en-US')} voxels on ${decoded.frames} frames${decoded.warnings.length ? `. Note: ${decoded.warnings.join(' ')}` : ''}`;
-    const take = async () => {
-      session.replaceLabelmap(decoded.labels, decoded.segments.map((s) => ({ ...s, visible: true, locked: false })));
-      useSaveStatusStore.getState().set({ restoredMessage: `Loaded ${file.name}.`, choice: null });
-    };
-    if (!labelmapHasVoxels(session.editor.labelmap.data)) {
-      await take();
-      return `Loaded ${summary}`;
-    }
-    this.offerReplacement({ message: `Replace your segmentation with ${summary}?`, takeLabel: `Replace with ${file.name}`, keepLabel: 'Keep mine' }, take);
-    return `Read ${summary}. Your segmentation stays until you choose to replace it.`;
-  }
-
-  /** The reader chose what was offered over their current labelmap. */
-  async takeReplacement(): Promise<void> {
-    const take = this.pendingReplacement;
-    this.pendingReplacement = null;
-    if (take) await take();
-  }
-
-  keepCurrent(): void {
-    this.pendingReplacement = null;
-    useSaveStatusStore.getState().set({ choice: null });
-  }
-
-  /** Time to restore the draft on open (benchmark). */
-  draftRestoreMs = 0;
 
   /** Puts the volume rendering up (at once on a real GPU; on the reader's request in software WebGL). */
   show3d(): void {
@@ -597,32 +428,16 @@ export class SeriesViewer {
   }
 
   private attachReadout(): void {
-    const { CoreEnums } = this.rt!;
-    for (const v of MPR_VIEWPORTS) {
-      const element = this.elements[v.id];
-      const onMove = (e: MouseEvent) => {
-        const viewport = this.layout?.engine.getViewport(v.id) as Types.IVolumeViewport | undefined;
-        if (!viewport || !this.volume) return;
-        const rect = element.getBoundingClientRect();
-        const pos: Types.Point2 = [e.clientX - rect.left, e.clientY - rect.top];
-        this.store.set({ readout: this.rt!.readoutAt(viewport, this.volume, this.grid!.sliceAt, this.streamer?.loaded ?? null, pos, v.label) });
-      };
-      const updateSliceLabel = () => {
-        const viewport = this.layout?.engine.getViewport(v.id) as Types.IVolumeViewport | undefined;
-        if (!viewport) return;
-        const label = `${viewport.getSliceIndex() + 1}/${viewport.getNumberOfSlices()}`;
-        if (this.store.sliceLabels[v.id] !== label) this.store.set({ sliceLabels: { ...this.store.sliceLabels, [v.id]: label } });
-      };
-      element.addEventListener('mousemove', onMove);
-      element.addEventListener(CoreEnums.Events.CAMERA_MODIFIED, updateSliceLabel);
-      element.addEventListener(CoreEnums.Events.VOLUME_NEW_IMAGE, updateSliceLabel);
-      updateSliceLabel();
-      this.cleanups.push(() => {
-        element.removeEventListener('mousemove', onMove);
-        element.removeEventListener(CoreEnums.Events.CAMERA_MODIFIED, updateSliceLabel);
-        element.removeEventListener(CoreEnums.Events.VOLUME_NEW_IMAGE, updateSliceLabel);
-      });
-    }
+    this.cleanups.push(
+      wireReadout({
+        rt: this.rt!,
+        elements: this.elements as unknown as Record<string, HTMLDivElement>,
+        viewport: (id) => this.layout?.engine.getViewport(id) as Types.IVolumeViewport | undefined,
+        volume: () => this.volume,
+        grid: this.grid!,
+        loaded: () => this.streamer?.loaded ?? null,
+      }),
+    );
   }
 
   applyPreset(preset: WindowPreset): void {
@@ -700,60 +515,9 @@ export class SeriesViewer {
     };
   }
 
-  /** Instance Number of the reader's latest result on the archive, when it was asked. */
-  private serverInstanceNumber = 0;
-
-  /** The read form of this case (answers, measurements), once the contouring tools are up. */
-  readForm: ReadFormSession | null = null;
-
-  /** Queues the read as it is now (the labelmap as a DICOM-SEG, the form as an SR); returns a message. */
-  async submit(): Promise<string> {
-    const session = this.contouring;
-    const source = this.segSource();
-    if (!session || !source) throw new Error('the series is not ready');
-    if (this.reviewing) throw new Error(`this is the read of ${this.reviewing}, open for review; it is not submitted again`);
-    const form = this.readForm?.formForSubmit();
-    await this.autosave?.flush();
-    const user = useProfileStore.getState().reader || '(unnamed reader)';
-    const result = await submitRead(localDb(), {
-      caseKey: caseKey(this.studyUid, this.seriesUid),
-      user,
-      source,
-      labels: session.editor.labelmap.data,
-      segments: useContouringStore.getState().segments,
-      serverInstanceNumber: this.serverInstanceNumber,
-      form,
-    });
-    appSync().kick();
-    const dropped = result.droppedVoxels > 0 ? ` ${result.droppedVoxels} voxels on slices missing from the series were left out.` : '';
-    const withForm = result.formSopInstanceUid ? ' with the read form' : '';
-    return `Queued for the server (${result.frames} frames, ${(result.bytes / 1024).toFixed(0)} KB${withForm}).${dropped}`;
-  }
-
   /** The CT a segmentation of this series refers to (patient, study, grid, source images). */
   segSource(): SegSource | null {
-    const ds = this.firstDataset;
-    const g = this.grid;
-    if (!ds || !g) return null;
-    const text = (tag: string) => getString(ds, tag) ?? '';
-    return {
-      studyInstanceUid: this.studyUid,
-      seriesInstanceUid: this.seriesUid,
-      frameOfReferenceUid: text(TAG.FrameOfReferenceUID),
-      patientName: text(TAG.PatientName),
-      patientId: text(TAG.PatientID),
-      patientBirthDate: text(TAG.PatientBirthDate),
-      patientSex: text(TAG.PatientSex),
-      studyDate: text(TAG.StudyDate),
-      studyTime: text(TAG.StudyTime),
-      studyId: text(TAG.StudyID),
-      accessionNumber: text(TAG.AccessionNumber),
-      referringPhysicianName: text(TAG.ReferringPhysicianName),
-      studyDescription: text(TAG.StudyDescription),
-      sliceThicknessMm: getNumber(ds, TAG.SliceThickness) ?? undefined,
-      grid: { dims: g.dimensions, spacing: g.spacingMm, origin: g.origin, direction: g.direction },
-      slices: g.sliceAt.map((s) => (s ? { sopInstanceUid: s.sopInstanceUid, sopClassUid: getString(s.dataset, TAG.SOPClassUID) ?? '1.2.840.10008.5.1.4.1.1.2' } : null)),
-    };
+    return this.firstDataset && this.grid ? ctSourceOf(this.studyUid, this.seriesUid, this.firstDataset, this.grid) : null;
   }
 
   canvasToWorld(viewportId: string, canvas: Types.Point2): Types.Point3 | null {
@@ -761,37 +525,18 @@ export class SeriesViewer {
     return viewport ? viewport.canvasToWorld(canvas) : null;
   }
 
-  /** The Series Instance UID of this reader's SEGs of this case; used by the e2e tests. */
-  ownSegSeriesUid(): Promise<string> {
-    return readerSeriesUid(caseKey(this.studyUid, this.seriesUid), useProfileStore.getState().reader || '(unnamed reader)');
-  }
-
-  /** Voxel count per label value; used by the e2e tests. */
+  // What the e2e tests read of the labelmap (labelmapProbe.ts).
   labelCounts(): Record<number, number> {
-    const data = this.contouring?.editor.labelmap.data;
-    const counts: Record<number, number> = {};
-    if (!data) return counts;
-    const c = new Float64Array(256);
-    for (let n = 0; n < data.length; n++) c[data[n]]++;
-    c.forEach((v, value) => { if (value > 0 && v > 0) counts[value] = v; });
-    return counts;
+    return labelCounts(this.contouring?.editor.labelmap.data ?? new Uint8Array(0));
   }
 
-  /** Voxel indices (i + nx*(j + ny*k)) holding a label; used by the e2e tests. */
   labelIndices(value: number): number[] {
-    const data = this.contouring?.editor.labelmap.data;
-    const out: number[] = [];
-    if (data) for (let n = 0; n < data.length; n++) if (data[n] === value) out.push(n);
-    return out;
+    return labelIndices(this.contouring?.editor.labelmap.data ?? new Uint8Array(0), value);
   }
 
-  /** FNV-1a hash of the whole labelmap; used by the e2e tests to compare states byte for byte. */
   labelHash(): string {
     const data = this.contouring?.editor.labelmap.data;
-    if (!data) return '';
-    let h = 2166136261;
-    for (let n = 0; n < data.length; n++) h = Math.imul(h ^ data[n], 16777619) >>> 0;
-    return `${h.toString(16)}:${data.length}`;
+    return data ? labelHash(data) : '';
   }
 
   /** HU of the voxels at the given indices; used by the e2e tests. */
@@ -835,10 +580,8 @@ export class SeriesViewer {
     if (this.renderTimer !== null) clearTimeout(this.renderTimer);
     this.streamer?.cancel();
     this.dropFrameWorker();
-    this.autosave?.destroy();
-    this.autosave = null;
+    this.labelmapOwner?.destroy();
     this.contouring?.destroy();
-    this.readForm?.destroy();
     this.contouring = null;
     this.layout?.destroy();
     this.layout = null;
@@ -847,17 +590,4 @@ export class SeriesViewer {
     this.rt?.cache.purgeCache();
     this.volume = null;
   }
-}
-
-/** The sync engine's back-off (with jitter, capped at 30 s), or sooner when the browser comes back online. */
-function retryDelay(attempt: number): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      window.removeEventListener('online', done);
-      resolve();
-    };
-    const timer = setTimeout(done, retryDelayMs(attempt + 1, { baseMs: 2000, maxMs: 30_000 }));
-    window.addEventListener('online', done);
-  });
 }

@@ -27,7 +27,7 @@ export async function archiveProxy(target: string): Promise<ArchiveProxy> {
     req.on('end', () => {
       const seen: ArchiveRequest = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers };
       proxy.log.push(seen);
-      let body = Buffer.concat(chunks);
+      let body: Buffer = Buffer.concat(chunks);
       if (proxy.rewrite && body.length) body = proxy.rewrite(seen, body);
       const headers = { ...req.headers, host: to.host, ...(body.length ? { 'content-length': String(body.length) } : {}) };
       const upstream = http.request({ hostname: to.hostname, port: to.port, method: req.method, path: req.url, headers }, (answer) => {

@@ -13,7 +13,7 @@ import { buildApp } from '../../server/app.ts';
 import type { ServerConfig } from '../../server/config.ts';
 import type { Database } from '../../server/db/database.ts';
 import { createAccount } from '../../server/identity/accounts.ts';
-import type { Role } from '../../server/identity/users.ts';
+import type { Role } from '../../src/model/api.ts';
 import { derivedUid, writePhantomSeries } from '../../scripts/data/syntheticCt.ts';
 import { encodeSeg } from '../../src/seg/segEncoder.ts';
 import { freePort } from '../support/freePort.ts';

@@ -7,7 +7,7 @@ import { buildApp } from '../../server/app.ts';
 import type { ServerConfig } from '../../server/config.ts';
 import { type Database, openDatabase } from '../../server/db/database.ts';
 import { createAccount } from '../../server/identity/accounts.ts';
-import type { Role } from '../../server/identity/users.ts';
+import type { Role } from '../../src/model/api.ts';
 import { type ThrowawayPostgres, openTestPglite, postgresAvailable, startThrowawayPostgres } from './dbServers.ts';
 
 const CONFIG: ServerConfig = {

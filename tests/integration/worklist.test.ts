@@ -7,6 +7,7 @@ import { buildApp } from '../../server/app.ts';
 import type { ServerConfig } from '../../server/config.ts';
 import { type Database, openDatabase } from '../../server/db/database.ts';
 import { createAccount } from '../../server/identity/accounts.ts';
+import type { WorklistPage } from '../../src/model/api.ts';
 import { PASSWORD } from './blindingStack.ts';
 import { type ThrowawayPostgres, openTestPglite, postgresAvailable, startThrowawayPostgres } from './dbServers.ts';
 
@@ -22,18 +23,6 @@ afterAll(async () => {
   await server?.stop();
 });
 
-interface Item {
-  caseId: number;
-  label: string;
-  state: string;
-  studyInstanceUid: string;
-  seriesInstanceUid: string;
-  resultKinds: string[];
-  openedAt: string | null;
-  submittedAt: string | null;
-  assignedAt: string;
-}
-
 function suite(backend: 'PGlite' | 'PostgreSQL'): void {
   describe.skipIf(backend === 'PostgreSQL' && !postgresAvailable())(`worklist on ${backend}`, () => {
     let db: Database;
@@ -47,7 +36,7 @@ function suite(backend: 'PGlite' | 'PostgreSQL'): void {
       expect(res.statusCode, res.body).toBe(200);
       return { cookie: String(res.headers['set-cookie']).split(';')[0], csrf: (res.json() as { csrfToken: string }).csrfToken };
     }
-    const worklist = async (readerId: number, query = ''): Promise<{ status: number; body: { total: number; items: Item[] }; raw: string }> => {
+    const worklist = async (readerId: number, query = ''): Promise<{ status: number; body: WorklistPage; raw: string }> => {
       const res = await app.inject({ method: 'GET', url: `/api/worklist${query}`, headers: { cookie: sessions.get(readerId)!.cookie } });
       return { status: res.statusCode, body: res.json(), raw: res.body };
     };

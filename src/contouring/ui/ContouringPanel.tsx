@@ -1,16 +1,14 @@
 // The segment editor beside the views: tools and their settings, the segment list with live
 // statistics, and undo/redo. Commands go to the open series' ContouringSession.
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { THRESHOLD_PRESETS, useContouringStore, type PaintTool, type Segment } from '../../stores/contouringStore.ts';
+import type { DraftSegment } from '../../model/segment.ts';
+import { THRESHOLD_PRESETS, useContouringStore, type PaintTool } from '../../stores/contouringStore.ts';
 import type { ContouringSession } from '../contouringSession.ts';
 import { toolLabel } from '../toolLabels.ts';
 import type { SegmentSummary } from '../segmentStats.ts';
 import { clampRadius, MAX_RADIUS_MM, MIN_RADIUS_MM } from '../shortcuts.ts';
 import { HistogramPlot } from './HistogramPlot.tsx';
-import { SaveStatus } from './SaveStatus.tsx';
-import { SubmitBar } from './SubmitBar.tsx';
-import { SegImport } from './SegImport.tsx';
 
 const TOOLS: Array<{ tool: PaintTool; key: string }> = [
   { tool: 'none', key: 'Esc' },
@@ -38,16 +36,8 @@ function fmt(x: number | null, digits: number): string {
   return x === null ? '–' : x.toFixed(digits);
 }
 
-export interface ResultActions {
-  submit: () => Promise<string>;
-  /** the reader takes the segmentation offered to replace theirs */
-  takeReplacement: () => void;
-  keepCurrent: () => void;
-  /** reads a DICOM-SEG file onto the open CT; resolves to a message for the reader */
-  importSegFile: (file: File) => Promise<string>;
-}
-
-export function ContouringPanel({ session, results }: { session: () => ContouringSession | null; results: ResultActions }) {
+/** `read`: what the page puts above the editor for the read it owns (save state, import, submit). */
+export function ContouringPanel({ session, read }: { session: () => ContouringSession | null; read: ReactNode }) {
   const s = useContouringStore(
     useShallow((st) => ({
       ready: st.ready, configError: st.configError, segments: st.segments, activeValue: st.activeValue, tool: st.tool, radiusMm: st.radiusMm,
@@ -74,9 +64,7 @@ export function ContouringPanel({ session, results }: { session: () => Contourin
 
   return (
     <aside className="contour-panel" data-testid="contour-panel" aria-label="Segment editor">
-      <SaveStatus onTake={results.takeReplacement} onKeep={results.keepCurrent} />
-      <SegImport importFile={results.importSegFile} />
-      <SubmitBar submit={results.submit} />
+      {read}
       <section className="tool-grid" role="toolbar" aria-label="Contouring tools">
         {TOOLS.map(({ tool, key }) => (
           <button key={tool} aria-pressed={s.tool === tool} data-tool={tool} onClick={() => run((c) => c.setTool(tool))} title={`${toolLabel(tool)} (${key})`}>
@@ -152,7 +140,7 @@ export function ContouringPanel({ session, results }: { session: () => Contourin
   );
 }
 
-function SegmentRow({ seg, active, stats, run }: { seg: Segment; active: boolean; stats: SegmentSummary | undefined; run: (f: (c: ContouringSession) => void) => void }) {
+function SegmentRow({ seg, active, stats, run }: { seg: DraftSegment; active: boolean; stats: SegmentSummary | undefined; run: (f: (c: ContouringSession) => void) => void }) {
   const color = rgbHex(seg.color);
   return (
     <li className={active ? 'segment active' : 'segment'} data-segment={seg.value} aria-current={active ? 'true' : undefined} onClick={() => run((c) => c.setActive(seg.value))}>

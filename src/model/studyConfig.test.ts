@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseStudyConfig } from './segmentConfig.ts';
+import { parseStudyConfig } from './studyConfig.ts';
 
 const shipped = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../public/study-config.json'), 'utf8'));
 

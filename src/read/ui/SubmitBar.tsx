@@ -4,23 +4,16 @@ import { syncSummary, useSyncStore } from '../../stores/syncStore.ts';
 import { useSaveStatusStore } from '../../stores/saveStatusStore.ts';
 import { useState } from 'react';
 import { useAuthStore } from '../../stores/authStore.ts';
-import { useRouteStore } from '../../stores/routeStore.ts';
-import { fetchWorklist, type WorklistItem } from '../../study/studyApi.ts';
-import { nextCase, openCase } from '../../study/WorklistPage.tsx';
+import { goToNextCase } from '../caseNavigation.ts';
 
 /** After a submit: the reader's next case that is not done yet (the worklist when there is none). */
 function NextCase() {
   const [busy, setBusy] = useState(false);
-  const go = async () => {
+  const go = () => {
     setBusy(true);
-    const here = location.pathname.split('/').pop();
-    const { items } = await fetchWorklist({ state: ['in_progress', 'new'] }).catch(() => ({ items: [] as WorklistItem[] }));
-    // This case was just submitted: the server may not have it yet, so it is left out by name.
-    const next = nextCase(items, () => false, here);
-    if (next) await openCase(next);
-    else useRouteStore.getState().navigate('/');
+    void goToNextCase(location.pathname.split('/').pop());
   };
-  return <button data-testid="next-case-after-submit" disabled={busy} onClick={() => void go()}>Next case →</button>;
+  return <button data-testid="next-case-after-submit" disabled={busy} onClick={go}>Next case →</button>;
 }
 
 export function SubmitBar({ submit }: { submit: () => Promise<string> }) {
