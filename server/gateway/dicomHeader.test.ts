@@ -2,6 +2,7 @@ import { deflateRawSync } from 'node:zlib';
 import dcmjs from 'dcmjs';
 import { describe, expect, it } from 'vitest';
 import { writePart10, type DicomElement } from '../../scripts/data/dicomWriter.ts';
+import { concat, ex, item, part10, sq } from '../../src/dicom/part10Bytes.testSupport.ts';
 import { encodeSeg } from '../../src/seg/segEncoder.ts';
 import { SEGMENTS, slicesFor, tiltedGrid } from '../../src/seg/segTestData.ts';
 import { encodeSr } from '../../src/sr/srEncoder.ts';
@@ -159,5 +160,20 @@ describe('readDicomHeader', () => {
     const at = dup.indexOf(Buffer.from([0x02, 0x00, 0x03, 0x00, 0x55, 0x49]));
     dup.writeUInt16LE(0x0002, at + 2);
     expect(() => readDicomHeader(dup)).toThrow(/in the file meta information/);
+  });
+
+  // The old gateway reader let an item's element run past the item's end, then went on at the
+  // item's end: here it found a second item inside the element's value, and a series reference in
+  // it, that DCMTK (the archive's parser) refuses to read. It also read a VR it did not know with
+  // a 2-byte length, where DCMTK reads a 4-byte one.
+  it('refuses an element past the end of its item, and a VR it does not know', () => {
+    const sop = '1.2.826.0.1.3680043.8.498.1.1';
+    const ids = (...rest: Uint8Array[]) =>
+      part10(concat(ex(0x00080016, 'UI', CT), ex(0x00080018, 'UI', sop), ex(0x00080060, 'CS', 'SEG'), ...rest, ex(0x0020000d, 'UI', STUDY), ex(0x0020000e, 'UI', '1.2.826.0.1.3680043.8.498.41')), undefined, sop, CT);
+    expect(readDicomHeader(ids(sq(0x00081115, [item(ex(0x0020000e, 'UI', CT_SERIES))]))).referencedSeriesUids).toEqual([CT_SERIES]);
+    const hidden = item(ex(0x0020000e, 'UI', CT_SERIES));
+    const overrun = sq(0x00081115, [item(ex(0x00091001, 'OB', hidden), 12)]); // the item holds only the OB's header
+    expect(() => readDicomHeader(ids(overrun))).toThrow(/an element runs past the end of its item/);
+    expect(() => readDicomHeader(ids(ex(0x00090010, 'XX', 'ABCD')))).toThrow(/invalid value representation/);
   });
 });

@@ -5,8 +5,10 @@
 // a reader can act on.
 import { IMPLICIT_VRS, TAG as T } from '../dicom/dicomDictionary.ts';
 import { dicomLabToRgb } from './cielab.ts';
-import { EXTRA_COLORS, type CodedConcept } from '../contouring/segmentConfig.ts';
-import type { DecodedSeg, SegDecodeTarget, SegSegmentInfo } from './segModel.ts';
+import type { CodedConcept } from '../model/codedConcept.ts';
+import type { Rgb } from '../model/color.ts';
+import { EXTRA_COLORS, type Segment } from '../model/segment.ts';
+import type { DecodedSeg, SegDecodeTarget } from './segModel.ts';
 import { DAMAGED, type DataSet, DicomParseError, type DicomReader, describeSopClass, first, items, type ParsedFile, parsePart10 } from '../dicom/part10Reader.ts';
 
 /** A file that cannot be placed on the open CT; the message is meant for the user. */
@@ -135,7 +137,7 @@ function checkGeometry(reader: DicomReader, ds: DataSet, shared: DataSet | undef
   }
 }
 
-function readSegments(reader: DicomReader, ds: DataSet, labelMap: boolean, warnings: string[]): { segments: SegSegmentInfo[]; numbers: number[] } {
+function readSegments(reader: DicomReader, ds: DataSet, labelMap: boolean, warnings: string[]): { segments: Segment[]; numbers: number[] } {
   const described = items(ds, T.SegmentSequence).map((item) => ({ item, number: reader.number(item, T.SegmentNumber) }));
   if (described.length === 0) throw new SegDecodeError('The segmentation lists no segments (its Segment Sequence is empty); the file is incomplete.');
   if (described.some((s) => s.number === undefined || !Number.isInteger(s.number))) throw new SegDecodeError('A segment of this segmentation has no Segment Number; the file is incomplete.');
@@ -154,7 +156,7 @@ function readSegments(reader: DicomReader, ds: DataSet, labelMap: boolean, warni
     return {
       value: n + 1,
       label: reader.string(item, T.SegmentLabel) || `Segment ${number}`,
-      color: lab && lab.length === 3 ? dicomLabToRgb(lab) : ([...EXTRA_COLORS[n % EXTRA_COLORS.length]] as SegSegmentInfo['color']),
+      color: lab && lab.length === 3 ? dicomLabToRgb(lab) : ([...EXTRA_COLORS[n % EXTRA_COLORS.length]] as Rgb),
       category: category ?? { ...MISSING_CONCEPT },
       type: type ?? { ...MISSING_CONCEPT },
     };
@@ -171,7 +173,7 @@ export function decodeSeg(bytes: ArrayBuffer | Uint8Array, target: SegDecodeTarg
   const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   let file: ParsedFile;
   try {
-    file = parsePart10(data, { implicitVrs: IMPLICIT_VRS, objectName: 'segmentation' });
+    file = parsePart10(data, { implicitVrs: IMPLICIT_VRS, objectName: 'segmentation', allowMissingFileMeta: true });
   } catch (e) {
     if (e instanceof DicomParseError) throw new SegDecodeError(e.message);
     throw new SegDecodeError(`${DAMAGED} (${e instanceof Error ? e.message : String(e)}).`);
@@ -266,16 +268,16 @@ export function decodeSeg(bytes: ArrayBuffer | Uint8Array, target: SegDecodeTarg
   if (onMissingSlices > 0) warnings.push(`${onMissingSlices} frame(s) lie on slices missing from the open CT series.`);
   if (unknownSegmentFrames > 0) warnings.push(`${unknownSegmentFrames} frame(s) belong to segments the file does not describe and were skipped.`);
 
-  const pixels = ds.get(T.PixelData);
-  if (!pixels || pixels.items) throw new SegDecodeError('The segmentation has no pixel data; the file is incomplete.');
+  // In place: a 300-frame SEG's pixel data are not copied.
+  const px = reader.bulk(ds, T.PixelData);
+  if (!px) throw new SegDecodeError('The segmentation has no pixel data; the file is incomplete.');
   const bitsAllocated = reader.number(ds, T.BitsAllocated) ?? (type === 'BINARY' ? 1 : 8);
   const allowedBits = type === 'BINARY' ? [1, 8] : type === 'FRACTIONAL' ? [8] : [8, 16];
   if (!allowedBits.includes(bitsAllocated)) throw new SegDecodeError(`A ${type} segmentation with ${bitsAllocated} bits per pixel is not valid.`);
   const neededBytes = Math.ceil((frameCount * plane * bitsAllocated) / 8);
-  if (pixels.length < neededBytes) {
-    throw new SegDecodeError(`The segmentation's pixel data are too short for ${frameCount} frames (${pixels.length} of ${neededBytes} bytes); the file is truncated.`);
+  if (px.length < neededBytes) {
+    throw new SegDecodeError(`The segmentation's pixel data are too short for ${frameCount} frames (${px.length} of ${neededBytes} bytes); the file is truncated.`);
   }
-  const px = data.subarray(pixels.offset, pixels.offset + pixels.length);
   const labels = new Uint8Array(plane * nz);
   const words = new Int32Array(labels.buffer, 0, labels.length >> 2);
 

@@ -3,7 +3,7 @@
 // file that is not an SR, an SR without the form identifier, or a content item of the form that
 // cannot be read ends in an SrDecodeError whose message is meant for the user.
 import { IMPLICIT_VRS, TAG as T } from '../dicom/dicomDictionary.ts';
-import type { CodedConcept } from '../contouring/segmentConfig.ts';
+import type { CodedConcept } from '../model/codedConcept.ts';
 import { type DataSet, DicomParseError, type DicomReader, describeSopClass, first, items, type ParsedFile, parsePart10 } from '../dicom/part10Reader.ts';
 import { SR_CODES } from './srEncoder.ts';
 import type { DecodedSr, SrAnswer, SrMeasurement, SrSegReference } from './srModel.ts';
@@ -116,7 +116,7 @@ export function decodeSr(bytes: ArrayBuffer | Uint8Array): DecodedSr {
   const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   let parsed: ParsedFile;
   try {
-    parsed = parsePart10(data, { implicitVrs: IMPLICIT_VRS, objectName: 'structured report' });
+    parsed = parsePart10(data, { implicitVrs: IMPLICIT_VRS, objectName: 'structured report', allowMissingFileMeta: true });
   } catch (e) {
     if (e instanceof DicomParseError) throw new SrDecodeError(e.message);
     throw new SrDecodeError(`The file is damaged and cannot be read as DICOM (${e instanceof Error ? e.message : String(e)}).`);
