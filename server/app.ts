@@ -1,4 +1,5 @@
 // Builds the gateway: the SPA, the DICOMweb proxy to Orthanc, accounts and sessions, and a health check.
+import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ServerConfig } from './config.ts';
 import type { Database } from './db/database.ts';
@@ -6,6 +7,8 @@ import { dicomwebProxy } from './dicomwebProxy.ts';
 import { AccessFacts } from './gateway/accessFacts.ts';
 import { loginGate } from './gateway/loginGate.ts';
 import { Upstream } from './gateway/upstream.ts';
+import { parseQueryString, refuseBadQueries } from './http/queryParams.ts';
+import { securityHeaders } from './http/securityHeaders.ts';
 import { attachIdentity } from './identity/attachIdentity.ts';
 import type { Clock } from './identity/sessions.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -30,7 +33,12 @@ export async function buildApp(config: ServerConfig, opts: { logger?: boolean; d
     bodyLimit: 1024 * 1024,
     // Cookies are Secure and request.ip is the browser's only when X-Forwarded-* can be believed.
     trustProxy: config.trustProxy ?? false,
+    // One string per name, never arrays or objects (http/queryParams.ts).
+    routerOptions: { querystringParser: parseQueryString },
   });
+  // First, so that every answer has them, those of the hooks below included.
+  securityHeaders(app, { indexHtmlPath: config.distDir ? join(config.distDir, 'index.html') : null });
+  refuseBadQueries(app);
   const identity = await attachIdentity(app, config, { db: opts.db, clock: opts.clock });
   // Before any route, so that it guards them all.
   if (config.requireLogin) loginGate(app);

@@ -1,16 +1,15 @@
 // DICOMweb gateway: streams /dicom-web/* to Orthanc and back, keeping status, content types and
 // Accept. With config.requireLogin the blinding gateway (gateway/blindedProxy.ts) answers instead;
 // without, this plain pass-through is all there is (it is the only door to Orthanc either way).
+// Either way only the query parameters and headers gateway/forwardPolicy.ts allows reach Orthanc,
+// and Orthanc's error bodies never reach the browser.
 import http from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { checkDicomwebPath, parseDicomwebResource } from './dicomwebPath.ts';
 import { type BlindingOptions, blindedHandler } from './gateway/blindedProxy.ts';
-import { notFound, Upstream } from './gateway/upstream.ts';
+import { forwardedHeaders, forwardedQuery, isSuccess } from './gateway/forwardPolicy.ts';
+import { HOP_BY_HOP, notFound, sendArchiveError, Upstream } from './gateway/upstream.ts';
 import { SeriesMetadataCache } from './gateway/seriesMetadataCache.ts';
-
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'proxy-authorization', 'proxy-authenticate']);
-// Never forwarded to Orthanc: the browser's credentials are the gateway's business.
-const REQUEST_DROP = new Set([...HOP_BY_HOP, 'cookie', 'authorization', 'origin', 'referer']);
 
 export interface ProxyOptions {
   orthancUrl: string;
@@ -34,24 +33,30 @@ export async function dicomwebProxy(app: FastifyInstance, opts: ProxyOptions): P
       await reply.code(verdict.status).type('application/json').send({ error: verdict.reason });
       return;
     }
+    const path = verdict.upstreamPath.split('?')[0];
+    const resource = parseDicomwebResource(request.method, path);
+    const query = forwardedQuery(resource, verdict.upstreamPath.slice(path.length + 1));
     if (blinded) {
-      const path = verdict.upstreamPath.split('?')[0];
-      const resource = parseDicomwebResource(request.method, path);
       if (!resource) return notFound(reply);
-      return blinded(request, reply, resource, path, verdict.upstreamPath.slice(path.length + 1));
+      return blinded(request, reply, resource, path, query);
     }
-    if (request.method === 'GET' && (await metadataCache.serve(request.headers.host ?? upstream.host, verdict.upstreamPath, request.headers.accept, reply))) return;
-    const headers: http.OutgoingHttpHeaders = {};
-    for (const [name, value] of Object.entries(request.headers)) {
-      if (!REQUEST_DROP.has(name) && value !== undefined) headers[name] = value;
-    }
-    // Orthanc builds BulkDataURIs from Host: keep the browser's Host so they point at us.
-    headers.host = request.headers.host ?? upstream.host;
+    const upstreamPath = query ? `${path}?${query}` : path;
+    if (request.method === 'GET' && (await metadataCache.serve(request.headers.host ?? upstream.host, upstreamPath, request.headers.accept, reply))) return;
+    const body = request.body as NodeJS.ReadableStream | undefined;
+    const streamed = !!body && typeof body.pipe === 'function';
+    // Fastify's own parsers took a JSON or text/plain body apart: no STOW-RS body, and Orthanc
+    // would wait for the Content-Length it was told of.
+    if (request.method === 'POST' && !streamed) return reply.code(415).type('application/json').send({ error: 'STOW-RS takes multipart/related; type="application/dicom"' });
+    const headers = forwardedHeaders(request.headers, request.method === 'POST' ? 'store' : 'read', upstream.host);
 
     return new Promise<void>((resolve) => {
       const upstreamReq = http.request(
-        { hostname: upstream.hostname, port: upstream.port, method: request.method, path: verdict.upstreamPath, headers, agent, timeout: opts.timeoutMs },
+        { hostname: upstream.hostname, port: upstream.port, method: request.method, path: upstreamPath, headers, agent, timeout: opts.timeoutMs },
         (upstreamRes) => {
+          if (!isSuccess(upstreamRes.statusCode)) {
+            void sendArchiveError(reply, request.method, upstreamRes).finally(resolve);
+            return;
+          }
           reply.hijack();
           const out: http.OutgoingHttpHeaders = {};
           for (const [name, value] of Object.entries(upstreamRes.headers)) {
@@ -75,8 +80,7 @@ export async function dicomwebProxy(app: FastifyInstance, opts: ProxyOptions): P
           .send({ error: timedOut ? 'The image archive did not answer in time.' : 'The image archive is not reachable.' });
         resolve();
       });
-      const body = request.body as NodeJS.ReadableStream | undefined;
-      if (body && typeof body.pipe === 'function') body.pipe(upstreamReq);
+      if (streamed) body.pipe(upstreamReq);
       else upstreamReq.end();
     });
   };

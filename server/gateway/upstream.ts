@@ -1,16 +1,16 @@
 // Requests to Orthanc for the blinding gateway: streamed (frames, series, rendered images) or
-// buffered (QIDO and metadata answers it filters, STOW bodies it checked). Every 404 Orthanc gives
-// is answered with the gateway's own not-found body: Orthanc's names the UID and says whether it
-// is missing or only not in that study or series, which would tell a caller that a hidden object
-// exists.
+// buffered (QIDO and metadata answers it filters, STOW bodies it checked). Only the request
+// headers forwardPolicy.ts allows go to Orthanc, and every answer outside 2xx is given the
+// gateway's own body (archiveErrorAnswer): Orthanc's names its URIs, and for a 404 the UID and
+// whether it is missing or only not in that study or series, which would tell a caller that a
+// hidden object exists.
 import http from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { NOT_FOUND, archiveErrorAnswer, forwardedHeaders, isSuccess } from './forwardPolicy.ts';
 
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'proxy-authorization', 'proxy-authenticate']);
-// Never forwarded to Orthanc: the browser's credentials are the gateway's business.
-const REQUEST_DROP = new Set([...HOP_BY_HOP, 'cookie', 'authorization', 'origin', 'referer', 'x-csrf-token', 'content-length']);
-
-export const NOT_FOUND = { error: 'not found' } as const;
+export const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'proxy-authorization', 'proxy-authenticate']);
+// An Orthanc error body read to decide whether it is a STOW-RS response (a few hundred bytes).
+const ERROR_BODY_MAX_BYTES = 64 * 1024;
 
 export function notFound(reply: FastifyReply): FastifyReply {
   return reply.code(404).type('application/json').send(NOT_FOUND);
@@ -43,14 +43,9 @@ export class Upstream {
     this.url = new URL(orthancUrl);
   }
 
-  /** The browser's headers minus its credentials; Host kept so that Orthanc's URLs point at us. */
+  /** The browser's headers that Orthanc needs (forwardPolicy.ts); Host kept so that Orthanc's URLs point at us. */
   headersOf(request: FastifyRequest): http.OutgoingHttpHeaders {
-    const headers: http.OutgoingHttpHeaders = {};
-    for (const [name, value] of Object.entries(request.headers)) {
-      if (!REQUEST_DROP.has(name) && value !== undefined) headers[name] = value;
-    }
-    headers.host = request.headers.host ?? this.url.host;
-    return headers;
+    return forwardedHeaders(request.headers, request.method === 'POST' ? 'store' : 'read', this.url.host);
   }
 
   private open(method: string, path: string, headers: http.OutgoingHttpHeaders, onResponse: (res: http.IncomingMessage) => void, onError: (err: UpstreamError) => void): http.ClientRequest {
@@ -60,7 +55,7 @@ export class Upstream {
     return req;
   }
 
-  /** A whole answer in memory (QIDO, metadata, STOW). */
+  /** A whole answer in memory (QIDO, metadata, STOW); outside 2xx, with the gateway's own body. */
   buffered(method: string, path: string, headers: http.OutgoingHttpHeaders, body?: Buffer): Promise<Buffered> {
     return new Promise((resolve, reject) => {
       const req = this.open(
@@ -70,7 +65,13 @@ export class Upstream {
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks) }));
+          res.on('end', () => {
+            const status = res.statusCode ?? 502;
+            const body = Buffer.concat(chunks);
+            if (isSuccess(status)) return resolve({ status, headers: res.headers, body });
+            const answer = archiveErrorAnswer(method, status, body);
+            resolve({ status: answer.status, headers: { 'content-type': answer.contentType }, body: answer.body });
+          });
           res.on('error', () => reject(new UpstreamError(false)));
         },
         reject,
@@ -95,10 +96,8 @@ export class Upstream {
         path,
         this.headersOf(request),
         (res) => {
-          if (res.statusCode === 404) {
-            res.resume();
-            void notFound(reply);
-            resolve();
+          if (!isSuccess(res.statusCode)) {
+            void sendArchiveError(reply, 'GET', res).finally(resolve);
             return;
           }
           reply.hijack();
@@ -130,6 +129,28 @@ export class Upstream {
       upstreamReq.end();
     });
   }
+}
+
+/** Orthanc's answer outside 2xx as the gateway gives it (archiveErrorAnswer); reads what remains of it. */
+export async function sendArchiveError(reply: FastifyReply, method: string, res: http.IncomingMessage): Promise<void> {
+  let body: Buffer | null = null;
+  if (method === 'POST') {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    try {
+      for await (const chunk of res as AsyncIterable<Buffer>) {
+        size += chunk.length;
+        if (size <= ERROR_BODY_MAX_BYTES) chunks.push(chunk);
+      }
+      body = size <= ERROR_BODY_MAX_BYTES ? Buffer.concat(chunks) : null;
+    } catch {
+      body = null;
+    }
+  } else {
+    res.resume();
+  }
+  const answer = archiveErrorAnswer(method, res.statusCode ?? 502, body);
+  void reply.code(answer.status).type(answer.contentType).send(answer.body);
 }
 
 export function upstreamFailed(request: FastifyRequest, reply: FastifyReply, err: unknown): FastifyReply {

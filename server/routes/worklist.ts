@@ -1,7 +1,6 @@
 // GET /api/worklist: the caller's assigned cases (server/study/worklist.ts has the states).
 //   ?state=new,in_progress  &study=ID  &q=label text  &sort=state,-assignedAt  &limit=100  &offset=0
-// -> { total, items: [{ caseId, studyId, studyName, label, studyInstanceUid, seriesInstanceUid,
-//      state, assignedAt, openedAt, submittedAt, resultKinds }] }
+// -> WorklistPage (src/model/api.ts)
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { requireUser } from '../identity/requireUser.ts';
 import type { User } from '../identity/users.ts';
