@@ -17,6 +17,7 @@ let db: Database;
 let gw: Gateway;
 let ct: PhantomCt;
 let caseId: number;
+let studyId: number;
 const ids: Record<string, number> = {};
 const who: Record<string, Who & { cookie: string; csrf: string }> = {};
 let segA: { bytes: Uint8Array; sopInstanceUid: string; seriesInstanceUid: string };
@@ -95,7 +96,7 @@ beforeAll(async () => {
   const up = await stow(gw, who.root, ct.files);
   expect(up.status, up.text).toBe(200);
   const study = await api(gw, who.root, 'POST', '/api/studies', { name: `Probe ${randomUid()}`, readersPerCase: 2, seed: 'probe', segmentList: [{ label: 'Lesion' }] });
-  const studyId = study.json<{ study: { id: number } }>().study.id;
+  studyId = study.json<{ study: { id: number } }>().study.id;
   const cases = await api(gw, who.root, 'POST', `/api/studies/${studyId}/cases`, { cases: [{ studyInstanceUid: ct.studyUid, seriesInstanceUid: ct.seriesUid }] });
   expect(cases.status, cases.text).toBe(201);
   caseId = cases.json<{ cases: Array<{ id: number }> }>().cases[0].id;
@@ -159,6 +160,26 @@ describe('1. a STOW judged on exactly what the archive stores', () => {
     expect(await inArchive('series', 'SeriesInstanceUID', other)).toEqual([]);
     expect(await inArchive('instances', 'SOPInstanceUID', seg.sopInstanceUid)).toEqual([]);
     expect((await db.query('SELECT 1 FROM results WHERE sop_instance_uid = $1', [seg.sopInstanceUid])).rowCount).toBe(0);
+  });
+});
+
+describe('11. what an admin and a lead learn of reads, as documented in server/API.md', () => {
+  it('an admin sees who submitted and when, never a result UID; a lead neither before the reads are complete', async () => {
+    for (const name of ['root', 'lead-l']) {
+      const reads = await call(gw, 'GET', `/api/cases/${caseId}/reads`, { who: who[name] });
+      expect(reads.status).toBe(200);
+      const body = reads.json<{ complete: boolean; reads: Array<{ username: string; submitted: boolean; results?: unknown }> }>();
+      expect(body.complete).toBe(false);
+      expect(body.reads.find((r) => r.username === 'reader-a')).toMatchObject({ submitted: true });
+      expect(body.reads.every((r) => r.results === undefined), name).toBe(true);
+      const progress = await call(gw, 'GET', `/api/studies/${studyId}/progress`, { who: who[name] });
+      for (const res of [reads, progress]) {
+        expect(res.text, name).not.toContain(segA.seriesInstanceUid);
+        expect(res.text, name).not.toContain(segA.sopInstanceUid);
+      }
+    }
+    // A reader has no such route at all.
+    expect((await call(gw, 'GET', `/api/cases/${caseId}/reads`, { who: who['reader-b'] })).status).toBe(403);
   });
 });
 
