@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { configFromEnv } from '../server/config.ts';
-import { DatabaseBusyError } from '../server/db/dataDirLock.ts';
+import { StartupError } from '../server/startupError.ts';
 import { openDatabase } from '../server/db/database.ts';
 import { migrate } from '../server/db/migrate.ts';
 import { type Actor, AccountError, createAccount, resetPassword, revokeSessions, setDisabled } from '../server/identity/accounts.ts';
@@ -100,7 +100,8 @@ async function main(): Promise<number> {
   try {
     db = await openDatabase(config.database!);
   } catch (err) {
-    if (err instanceof DatabaseBusyError) {
+    // A database busy, missing or not answering: one line, as at the server's start.
+    if (err instanceof StartupError) {
       console.error(`admin: ${err.message}`);
       return 2;
     }

@@ -23,7 +23,8 @@ wait_for_gateway() {
   local app_port="$1" pid="$2"
   for _ in $(seq 1 300); do
     if curl -fsS "http://127.0.0.1:$app_port/api/health" >/dev/null 2>&1; then return 0; fi
-    kill -0 "$pid" 2>/dev/null || { echo "[stack] the server on port $app_port exited" >&2; return 1; }
+    # A server that ended has said why, in one line on stderr (server/main.ts).
+    kill -0 "$pid" 2>/dev/null || return 1
     sleep 0.2
   done
   echo "[stack] the server on port $app_port did not start" >&2

@@ -3,16 +3,19 @@
 // keeps the second one out; the admin CLI gets the same refusal while the server runs.
 import { linkSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { StartupError } from '../startupError.ts';
 
-export class DatabaseBusyError extends Error {
+/** A StartupError: the server prints it as its one line at start (server/main.ts). */
+export class DatabaseBusyError extends StartupError {
   constructor(
     readonly dir: string,
     readonly pid: number,
   ) {
     super(
-      `The embedded database in ${dir} is in use by process ${pid}${pid === process.pid ? ' (this one)' : ''}. ` +
-        'PGlite lets one process at a time open it: stop that process (the server started by npm start) and try again' +
-        ` (if no such process runs, delete ${join(dir, 'lock')}).`,
+      'CTAW_PGLITE_DIR',
+      `The embedded database in ${dir} is in use by process ${pid}${pid === process.pid ? ' (this one)' : ''}` +
+        ' (PGlite lets one process at a time open it): stop that process (the server started by npm start) and try again,' +
+        ` or set CTAW_PGLITE_DIR to another folder (if no such process runs, delete ${join(dir, 'lock')})`,
     );
     this.name = 'DatabaseBusyError';
   }

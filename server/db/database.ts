@@ -9,6 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import pg from 'pg';
+import { StartupError, shownValue } from '../startupError.ts';
 import { lockDataDir } from './dataDirLock.ts';
 
 export interface DatabaseConfig {
@@ -39,16 +40,49 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   if (config.url) {
     const pool = new pg.Pool({ connectionString: config.url, max: 10, connectionTimeoutMillis: 10_000 });
     const url = new URL(config.url);
-    return wrapPool(pool, 'postgres', `PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname}`, () => pool.end());
+    const description = `PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname}`;
+    // One connection now, so that a server that does not answer or refuses the login is said at
+    // start, naming the setting, rather than as the first query's error.
+    try {
+      (await pool.connect()).release();
+    } catch (err) {
+      await pool.end().catch(() => undefined);
+      throw unreachable(description, err);
+    }
+    return wrapPool(pool, 'postgres', description, () => pool.end());
   }
   return openEmbedded(config.pgliteDir);
+}
+
+function unreachable(description: string, err: unknown): StartupError {
+  const code = (err as { code?: string }).code;
+  const why =
+    code === '28P01' || code === '28000'
+      ? 'refuses the user name or password'
+      : code === '3D000'
+        ? 'has no such database'
+        : code && /^E[A-Z]+$/.test(code)
+          ? `does not answer (${code})`
+          : /timeout/i.test((err as Error).message)
+            ? 'does not answer within 10 s'
+            : `cannot be used (${(err as Error).message || code || 'no answer'})`;
+  return new StartupError(
+    'CTAW_DATABASE_URL',
+    `CTAW_DATABASE_URL (${description}) ${why}: start that server or correct CTAW_DATABASE_URL (postgres://USER:PASSWORD@HOST:PORT/DATABASE), or unset it for the embedded database`,
+    { cause: err },
+  );
 }
 
 async function openEmbedded(dir: string | null): Promise<Database> {
   let release = (): void => {};
   let pglite: PGlite;
   if (dir) {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    try {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      throw new StartupError('CTAW_PGLITE_DIR', `CTAW_PGLITE_DIR=${shownValue(dir)} cannot be made a folder (${code}): set CTAW_PGLITE_DIR to a folder this user may write`, { cause: err });
+    }
     release = lockDataDir(dir);
     try {
       const dataDir = join(dir, 'pgdata');
