@@ -3,6 +3,7 @@
 // change of shape fails the type check on both sides. Times are ISO 8601 strings, as JSON carries
 // them. "Study" here is a reading study (a set of cases to read), not a DICOM study.
 import type { ReadResult, ReadState, ResultKind } from './read.ts';
+import type { CaseAgreement, DisagreementSummary, ReadVersion, ReviewState } from './review.ts';
 
 // --- who is asking ---
 
@@ -219,4 +220,55 @@ export interface UserChange {
 /** A change that ends the account's sessions (password reset, disable, revoke). */
 export interface UserSessionsChange extends UserChange {
   revokedSessions: number;
+}
+
+// --- a lead's review (server/routes/review.ts) ---
+
+/** One reader's read of a case in the review queue. */
+export interface QueueRead {
+  userId: number;
+  username: string;
+  displayName: string;
+  /** when the reader first opened the case (POST /api/cases/:id/opened); null: never said */
+  openedAt: string | null;
+  /** when the latest result reached the server */
+  submittedAt: string | null;
+  /** from openedAt to the first result stored, in seconds (ReadFigures.readingTimeS); null when unknown */
+  readingTimeS: number | null;
+  /** for a lead only: an admin never learns a result's identity */
+  results?: ReadResult[];
+}
+
+/** GET /api/review/queue: one complete case (every assigned read is in). */
+export interface ReviewQueueItem {
+  caseId: number;
+  studyId: number;
+  studyName: string;
+  label: string;
+  studyInstanceUid: string;
+  seriesInstanceUid: string;
+  state: ReviewState;
+  reads: QueueRead[];
+  /** the read results as they are now: what an agreement must have been computed from (by
+   * userId); for a lead only */
+  versions?: ReadVersion[];
+  /** the figures of the agreement kept for exactly these versions; null: not computed yet */
+  summary: DisagreementSummary | null;
+  /** the consensus read's results, once a lead stored one; an admin gets [] (one exists, no identity) */
+  consensus: ReadResult[] | null;
+}
+
+export interface ReviewQueue {
+  items: ReviewQueueItem[];
+}
+
+/** GET /api/cases/:id/agreement: the kept agreement when it is of the current versions. */
+export interface CaseAgreementAnswer {
+  versions: ReadVersion[];
+  agreement: CaseAgreement | null;
+}
+
+/** GET /api/studies/:id/agreement: every case's kept agreement of its current versions. */
+export interface StudyAgreement {
+  cases: Array<{ caseId: number; label: string; agreement: CaseAgreement }>;
 }

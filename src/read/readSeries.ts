@@ -19,6 +19,11 @@ export function segSeriesDescription(user: string): string {
   return `Lesion segmentation (${user})`.slice(0, 64);
 }
 
+/** A lead's consensus SEG series' description (the server records it as a consensus too). */
+export function consensusSeriesDescription(lead: string): string {
+  return `Consensus segmentation (${lead})`.slice(0, 64);
+}
+
 export function knownReadSeries(db: LocalDb, caseKey: string, user: string): Promise<ReadSeriesRecord | undefined> {
   return db.readSeries.get([caseKey, user]);
 }
@@ -54,12 +59,11 @@ export async function seriesForSubmit(db: LocalDb, caseKey: string, user: string
  * legacy derived one, then those the archive lists under the reader's description (through the
  * gateway a reader sees only their own). Throws when the archive could not be asked.
  */
-export async function candidateSegSeries(db: LocalDb, studyUid: string, caseKey: string, user: string, base = '/dicom-web'): Promise<Array<{ seriesUid: string; origin: ReadSeriesRecord['origin'] }>> {
+export async function candidateSegSeries(db: LocalDb, studyUid: string, caseKey: string, user: string, base = '/dicom-web', description = segSeriesDescription(user)): Promise<Array<{ seriesUid: string; origin: ReadSeriesRecord['origin'] }>> {
   const known = await knownReadSeries(db, caseKey, user);
   if (known) return [{ seriesUid: known.segSeriesUid, origin: known.origin }];
   const out: Array<{ seriesUid: string; origin: ReadSeriesRecord['origin'] }> = [{ seriesUid: (await legacySeriesUids(caseKey, user)).seg, origin: 'legacy' }];
   const rows = await fetchJson<DicomJsonDataset[]>(`${base}/studies/${studyUid}/series?Modality=SEG&includefield=0008103E`, { timeoutMs: 30_000 });
-  const description = segSeriesDescription(user);
   for (const row of Array.isArray(rows) ? rows : []) {
     const uid = getString(row, TAG.SeriesInstanceUID);
     if (uid && getString(row, TAG.SeriesDescription) === description && !out.some((c) => c.seriesUid === uid)) out.push({ seriesUid: uid, origin: 'archive' });

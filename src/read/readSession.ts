@@ -19,13 +19,15 @@ import { submitRead } from '../sync/submitRead.ts';
 import type { LabelmapTools } from '../viewer/labelmapOwner.ts';
 import type { ReadOwner } from './readOwner.ts';
 import { newUid } from '../sync/dicomUid.ts';
-import { candidateSegSeries, knownReadSeries, legacySeriesUids, rememberReadSeries, seriesForSubmit } from './readSeries.ts';
+import { candidateSegSeries, consensusSeriesDescription, knownReadSeries, legacySeriesUids, rememberReadSeries, segSeriesDescription, seriesForSubmit } from './readSeries.ts';
 
 export interface ReadTarget {
   studyUid: string;
   seriesUid: string;
   /** the reader (their user name; the name they typed without accounts) */
   reader: string;
+  /** a reader's own read, or a lead's consensus of the readers' (named so on the archive) */
+  purpose?: 'read' | 'consensus';
 }
 
 /** What a read talks to; the defaults are the app's (tests give a codec that runs in place and a loopback archive). */
@@ -38,9 +40,9 @@ export interface ReadSessionDeps {
 }
 
 export class ReadSession implements ReadOwner {
-  private tools: LabelmapTools | null = null;
-  private destroyed = false;
-  private restored = false;
+  protected tools: LabelmapTools | null = null;
+  protected destroyed = false;
+  protected restored = false;
   private pendingReplacement: (() => Promise<void>) | null = null;
   /** Instance Number of the reader's latest result on the archive, once it was asked. */
   private serverInstanceNumber = 0;
@@ -54,8 +56,8 @@ export class ReadSession implements ReadOwner {
   private readonly deps: ReadSessionDeps;
 
   constructor(
-    private readonly db: LocalDb,
-    private readonly target: ReadTarget,
+    protected readonly db: LocalDb,
+    protected readonly target: ReadTarget,
     deps: Partial<ReadSessionDeps> = {},
   ) {
     this.caseKey = caseKey(target.studyUid, target.seriesUid);
@@ -147,7 +149,7 @@ export class ReadSession implements ReadOwner {
    */
   private async latestOwnResult(): Promise<ServerResult | null> {
     const { studyUid } = this.target;
-    for (const candidate of await candidateSegSeries(this.db, studyUid, this.caseKey, this.target.reader, this.deps.archiveBase)) {
+    for (const candidate of await candidateSegSeries(this.db, studyUid, this.caseKey, this.target.reader, this.deps.archiveBase, this.description())) {
       const found = await latestInSeries(studyUid, candidate.seriesUid, this.deps.archiveBase);
       if (!found) continue;
       if (candidate.origin !== 'random' && !(await knownReadSeries(this.db, this.caseKey, this.target.reader))) {
@@ -236,12 +238,18 @@ export class ReadSession implements ReadOwner {
       segments: useContouringStore.getState().segments,
       serverInstanceNumber: this.serverInstanceNumber,
       series,
+      seriesDescription: this.description(),
       form,
     }, this.deps.codec);
     this.deps.outboxChanged();
     const dropped = result.droppedVoxels > 0 ? ` ${result.droppedVoxels} voxels on slices missing from the series were left out.` : '';
     const withForm = result.formSopInstanceUid ? ' with the read form' : '';
     return `Queued for the server (${result.frames} frames, ${(result.bytes / 1024).toFixed(0)} KB${withForm}).${dropped}`;
+  }
+
+  /** What the SEG series is called on the archive (by which this read's results are found there). */
+  private description(): string {
+    return this.target.purpose === 'consensus' ? consensusSeriesDescription(this.target.reader) : segSeriesDescription(this.target.reader);
   }
 
   /** The Series Instance UID of this reader's SEGs of this case, '' before the first submit; used by the e2e tests. */

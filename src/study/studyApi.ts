@@ -70,6 +70,11 @@ export function fetchCaseReads(caseId: number): Promise<CaseReads> {
   return api(`/api/cases/${caseId}/reads`);
 }
 
+/** A lead opened the case's review (its state becomes "in review"). */
+export function markInReview(caseId: number): Promise<void> {
+  return api(`/api/cases/${caseId}/review`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ state: 'in_review' }) });
+}
+
 // --- the admin's calls ---
 
 export function fetchUsers(): Promise<UserList> {

@@ -22,6 +22,8 @@ export interface ReadToSubmit {
   serverInstanceNumber?: number;
   /** the series the results go into (src/read/readSeries.ts: random, kept with the draft) */
   series: { segSeriesUid: string; formSeriesUid: string };
+  /** the SEG series' description; default: the reader's lesion segmentation */
+  seriesDescription?: string;
   /** the read form, when the study has one (already validated) */
   form?: { schema: SrFormSchema; answers: SrAnswer[] };
 }
@@ -52,7 +54,7 @@ export async function submitRead(db: LocalDb, read: ReadToSubmit, codec: Pick<Se
     labels: read.labels.slice(),
     segments: read.segments.map((s) => ({ value: s.value, label: s.label, color: s.color, category: s.category, type: s.type })),
     reader: readerPersonName(read.user),
-    seriesDescription: segSeriesDescription(read.user),
+    seriesDescription: read.seriesDescription ?? segSeriesDescription(read.user),
     // One SEG series per reader and case: each submission is the next instance in it.
     seriesInstanceUid: read.series.segSeriesUid,
     seriesNumber: 9001,

@@ -15,6 +15,9 @@ import { SubmitBar } from '../read/ui/SubmitBar.tsx';
 import { ReadActions } from '../read/ui/ReadActions.tsx';
 import { openReadOwner, type ReadOwner } from '../read/readOwner.ts';
 import { ReadSession } from '../read/readSession.ts';
+import { CompareRead } from '../read/compareRead.ts';
+import { ConsensusRead } from '../read/consensusRead.ts';
+import { ReviewPanel } from '../review/ui/ReviewPanel.tsx';
 import { localDb } from '../storage/localDb.ts';
 import { useProfileStore } from '../stores/profileStore.ts';
 import { useReadFormStore } from '../stores/readFormStore.ts';
@@ -173,6 +176,18 @@ export function ViewerPage({ studyUid, seriesUid }: { studyUid: string; seriesUi
   );
 }
 
+/** Above the segment editor: the review of the reads (a lead's), and the read's own actions unless it is only a review. */
+function ReadSide({ read }: { read: () => ReadOwner | null }) {
+  const owner = read();
+  if (owner instanceof CompareRead) return <ReviewPanel compare={() => (read() instanceof CompareRead ? (read() as CompareRead) : null)} />;
+  return (
+    <>
+      {owner instanceof ConsensusRead && <ReviewPanel consensus={() => (read() instanceof ConsensusRead ? (read() as ConsensusRead) : null)} />}
+      <ReadActions read={read} />
+    </>
+  );
+}
+
 /** Segments or the read form, one at a time beside the views, so the views keep their size. */
 function SidePanel({ session, read, form }: { session: () => ContouringSession | null; read: () => ReadOwner | null; form: ReadFormActions }) {
   const panel = useReadFormStore((s) => s.panel);
@@ -184,7 +199,7 @@ function SidePanel({ session, read, form }: { session: () => ContouringSession |
         <button role="tab" aria-selected={panel === 'form'} data-panel="form" onClick={() => setPanel('form')}>Read form</button>
       </div>
       {panel === 'segments' ? (
-        <ContouringPanel session={session} read={<ReadActions read={read} />} />
+        <ContouringPanel session={session} read={<ReadSide read={read} />} />
       ) : (
         <aside className="contour-panel" aria-label="Read form">
           <SubmitBar submit={() => read()?.submit() ?? Promise.reject(new Error('the case is closed'))} />

@@ -1,0 +1,171 @@
+// A lead's review of a complete case: two of its reads overlaid on the CT in one layout (A only,
+// B only, both, each in a colour of its own), shown by mode (A, B, agreement A∩B, disagreement
+// A∖B and B∖A), with a step to the next largest region where they differ and the form answers
+// side by side. Nothing of this view is saved or submitted: it is no one's read.
+import type { Types } from '@cornerstonejs/core';
+import type { FormSchema } from '../form/formSchema.ts';
+import { allItems } from '../form/formSchema.ts';
+import { loadFormSchema } from '../form/loadFormSchema.ts';
+import type { DraftSegment } from '../model/segment.ts';
+import { answerText, loadCaseReads, type LoadedCase } from '../review/caseReads.ts';
+import { OVERLAY, overlayOf } from '../review/consensusStart.ts';
+import { disagreementRegions, type DisagreementRegion } from '../review/disagreementRegions.ts';
+import { segWorker } from '../seg/segWorkerClient.ts';
+import { useCompareStore, type OverlayMode } from '../stores/compareStore.ts';
+import { useSaveStatusStore } from '../stores/saveStatusStore.ts';
+import { markInReview } from '../study/studyApi.ts';
+import type { LabelmapTools } from '../viewer/labelmapOwner.ts';
+import type { ReadOwner } from './readOwner.ts';
+
+const NOT_A_READ = 'this is a review of other readers\u2019 reads: it is not submitted (start a consensus to submit one)';
+
+/** Which overlay values each mode shows. */
+const MODE_SHOWS: Record<OverlayMode, number[]> = {
+  all: [OVERLAY.aOnly, OVERLAY.bOnly, OVERLAY.both],
+  a: [OVERLAY.aOnly, OVERLAY.both],
+  b: [OVERLAY.bOnly, OVERLAY.both],
+  agree: [OVERLAY.both],
+  disagree: [OVERLAY.aOnly, OVERLAY.bOnly],
+};
+
+/** The world position (mm) of a voxel index on the CT's grid. */
+export function worldOf(grid: LabelmapTools['segSource']['grid'], ijk: readonly number[]): [number, number, number] {
+  const { origin, spacing, direction: d } = grid;
+  const [i, j, k] = [ijk[0] * spacing[0], ijk[1] * spacing[1], ijk[2] * spacing[2]];
+  return [origin[0] + i * d[0] + j * d[3] + k * d[6], origin[1] + i * d[1] + j * d[4] + k * d[7], origin[2] + i * d[2] + j * d[5] + k * d[8]];
+}
+
+export class CompareRead implements ReadOwner {
+  protected tools: LabelmapTools | null = null;
+  protected destroyed = false;
+  protected loaded: LoadedCase | null = null;
+  protected schema: FormSchema | null = null;
+  private regions: DisagreementRegion[] = [];
+
+  constructor(
+    protected readonly studyUid: string,
+    readonly caseId: number,
+    private readonly pair: { a?: number; b?: number } = {},
+  ) {}
+
+  protected get store() {
+    return useCompareStore.getState();
+  }
+
+  async prepare(tools: LabelmapTools): Promise<void> {
+    this.tools = tools;
+    useSaveStatusStore.getState().reset();
+    this.store.reset();
+    this.store.set({ phase: 'loading', purpose: 'review', caseId: this.caseId, message: 'Loading the reads…' });
+  }
+
+  async shown(): Promise<void> {
+    if (!(await this.loadReads())) return;
+    void markInReview(this.caseId).catch(() => undefined);
+    const withLabels = this.loaded!.reads.filter((r) => r.labels);
+    const a = withLabels.find((r) => r.userId === this.pair.a) ?? withLabels[0];
+    const b = withLabels.find((r) => r.userId === this.pair.b && r !== a) ?? withLabels.find((r) => r !== a);
+    if (!a || !b) {
+      this.store.set({ phase: 'error', message: 'Fewer than two reads of this case have a segmentation: there is nothing to overlay.' });
+      return;
+    }
+    this.compare(a.userId, b.userId);
+  }
+
+  /** The reads of the case on this CT and the form; false (with the message shown) when they cannot be had. */
+  protected async loadReads(): Promise<boolean> {
+    const tools = this.tools;
+    if (!tools || this.destroyed) return false;
+    const source = tools.segSource;
+    const target = { grid: source.grid, slices: source.slices, seriesInstanceUid: source.seriesInstanceUid, frameOfReferenceUid: source.frameOfReferenceUid };
+    try {
+      const [loaded, schema] = await Promise.all([
+        loadCaseReads(this.caseId, this.studyUid, target, (bytes, t) => segWorker().decode(bytes, t, { copy: true })),
+        tools.config.form ? loadFormSchema(tools.config.form).catch(() => null) : Promise.resolve(null),
+      ]);
+      if (this.destroyed) return false;
+      this.loaded = loaded;
+      this.schema = schema;
+    } catch (err) {
+      if (!this.destroyed) this.store.set({ phase: 'error', message: err instanceof Error ? err.message : String(err) });
+      return false;
+    }
+    const reads = this.loaded.reads;
+    this.store.set({
+      readers: reads.map((r) => ({ userId: r.userId, name: r.displayName || r.username, problem: r.problem, hasLabels: r.labels !== null })),
+      items: this.formItems(),
+    });
+    return true;
+  }
+
+  /** The form's items with each reader's answer as text, and whether they differ. */
+  private formItems() {
+    const reads = this.loaded?.reads ?? [];
+    if (!this.schema) return [];
+    return allItems(this.schema).map((item) => {
+      const answers = reads.map((r) => ({ userId: r.userId, text: answerText(r.answers?.find((a) => a.itemId === item.id)) }));
+      return { itemId: item.id, label: item.label, answers, differ: new Set(answers.map((x) => x.text)).size > 1 };
+    });
+  }
+
+  /** Overlays reads a and b (user ids). */
+  compare(a: number, b: number): void {
+    const tools = this.tools;
+    const reads = this.loaded?.reads ?? [];
+    const A = reads.find((r) => r.userId === a);
+    const B = reads.find((r) => r.userId === b);
+    if (!tools || !A?.labels || !B?.labels) return;
+    const overlay = overlayOf(A.labels, B.labels);
+    const nameA = A.displayName || A.username;
+    const nameB = B.displayName || B.username;
+    const segments: DraftSegment[] = [
+      { value: OVERLAY.aOnly, label: `Only ${nameA}`, color: [255, 150, 30], category: LESION, type: LESION_TYPE, visible: true, locked: true },
+      { value: OVERLAY.bOnly, label: `Only ${nameB}`, color: [40, 140, 255], category: LESION, type: LESION_TYPE, visible: true, locked: true },
+      { value: OVERLAY.both, label: 'Both (agreement)', color: [60, 200, 90], category: LESION, type: LESION_TYPE, visible: true, locked: true },
+    ];
+    tools.contouring.replaceLabelmap(overlay, segments);
+    this.regions = disagreementRegions(overlay, tools.segSource.grid.dims);
+    this.store.set({ phase: 'ready', message: null, a, b, mode: 'all', regions: this.regions.length, regionIndex: -1 });
+    useSaveStatusStore.getState().set({ restoredMessage: `Reviewing the reads of ${nameA} and ${nameB}. Nothing here is saved.` });
+  }
+
+  setMode(mode: OverlayMode): void {
+    const tools = this.tools;
+    if (!tools) return;
+    const shows = MODE_SHOWS[mode];
+    for (const value of [OVERLAY.aOnly, OVERLAY.bOnly, OVERLAY.both]) tools.contouring.setVisible(value, shows.includes(value));
+    this.store.set({ mode });
+  }
+
+  /** Moves the views to the next region where the two reads differ, largest first. */
+  nextDisagreement(): void {
+    const tools = this.tools;
+    if (!tools || this.regions.length === 0) return;
+    const index = (this.store.regionIndex + 1) % this.regions.length;
+    const world = worldOf(tools.segSource.grid, this.regions[index].centre) as Types.Point3;
+    const { engine, mprIds } = tools.views;
+    for (const id of mprIds) (engine.getViewport(id) as unknown as { jumpToWorld?: (w: Types.Point3) => boolean }).jumpToWorld?.(world);
+    engine.renderViewports(mprIds);
+    this.store.set({ regionIndex: index });
+  }
+
+  async submit(): Promise<string> {
+    throw new Error(NOT_A_READ);
+  }
+
+  async importSegFile(): Promise<string> {
+    throw new Error(NOT_A_READ);
+  }
+
+  async takeReplacement(): Promise<void> {}
+
+  keepCurrent(): void {}
+
+  destroy(): void {
+    this.destroyed = true;
+    this.tools = null;
+  }
+}
+
+const LESION = { value: '49755003', scheme: 'SCT', meaning: 'Morphologically Abnormal Structure' };
+const LESION_TYPE = { value: '52988006', scheme: 'SCT', meaning: 'Lesion' };

@@ -1,0 +1,96 @@
+// The reads of a complete case as a lead sees them: each assigned reader's latest SEG decoded on
+// the case's CT and latest SR's answers, with the versions (SOP UIDs) they are. A read that has
+// no SEG (form only) or whose SEG does not decode is kept, with the reason, never dropped
+// silently, and nothing stored is touched.
+import type { CaseReads } from '../model/api.ts';
+import type { ReadVersion } from '../model/review.ts';
+import type { Segment } from '../model/segment.ts';
+import type { DecodedSeg, SegDecodeTarget } from '../seg/segModel.ts';
+import { decodeSr } from '../sr/srDecoder.ts';
+import type { SrAnswer } from '../sr/srModel.ts';
+import { fetchCaseReads } from '../study/studyApi.ts';
+import { latestInSeries } from '../sync/serverResults.ts';
+
+export interface LoadedRead {
+  userId: number;
+  username: string;
+  displayName: string;
+  /** the labelmap on the CT's grid; null: no SEG, or it could not be read (see problem) */
+  labels: Uint8Array | null;
+  segments: Segment[];
+  segSopInstanceUid: string | null;
+  srSopInstanceUid: string | null;
+  answers: SrAnswer[] | null;
+  /** what is wrong with this read, for the screen */
+  problem: string | null;
+}
+
+export interface LoadedCase {
+  caseId: number;
+  reads: LoadedRead[];
+  versions: ReadVersion[];
+}
+
+export type SegDecode = (bytes: Uint8Array, target: SegDecodeTarget) => Promise<DecodedSeg>;
+
+export class CaseNotReadyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CaseNotReadyError';
+  }
+}
+
+/** Every assigned read of the case, decoded on `target` (the CT the lead has open). */
+export async function loadCaseReads(caseId: number, studyUid: string, target: SegDecodeTarget, decode: SegDecode, reads?: CaseReads, base = '/dicom-web'): Promise<LoadedCase> {
+  const listed = reads ?? (await fetchCaseReads(caseId));
+  if (!listed.complete) throw new CaseNotReadyError('This case is not ready for review: not every assigned reader has submitted.');
+  const loaded = await Promise.all(
+    listed.reads.map(async (read): Promise<LoadedRead> => {
+      const out: LoadedRead = { userId: read.userId, username: read.username, displayName: read.displayName, labels: null, segments: [], segSopInstanceUid: null, srSopInstanceUid: null, answers: null, problem: null };
+      const segSeries = read.results?.find((r) => r.kind === 'seg');
+      const srSeries = read.results?.find((r) => r.kind === 'sr');
+      if (srSeries) {
+        try {
+          const sr = await latestInSeries(studyUid, srSeries.seriesInstanceUid, base);
+          if (sr) {
+            out.srSopInstanceUid = sr.sopInstanceUid;
+            out.answers = decodeSr(sr.bytes).answers;
+          }
+        } catch (err) {
+          out.problem = `the read form of ${read.displayName} could not be read: ${err instanceof Error ? err.message : String(err)}`;
+        }
+      }
+      if (!segSeries) {
+        out.problem ??= `${read.displayName} submitted no segmentation (form only)`;
+        return out;
+      }
+      try {
+        const seg = await latestInSeries(studyUid, segSeries.seriesInstanceUid, base);
+        if (!seg) {
+          out.problem ??= `the segmentation of ${read.displayName} is not on the archive`;
+          return out;
+        }
+        out.segSopInstanceUid = seg.sopInstanceUid;
+        const decoded = await decode(seg.bytes, target);
+        out.labels = decoded.labels;
+        out.segments = decoded.segments;
+      } catch (err) {
+        out.problem ??= `the segmentation of ${read.displayName} could not be read on this CT: ${err instanceof Error ? err.message : String(err)}`;
+      }
+      return out;
+    }),
+  );
+  return {
+    caseId,
+    reads: loaded,
+    versions: loaded.map((r) => ({ userId: r.userId, segSopInstanceUid: r.segSopInstanceUid, srSopInstanceUid: r.srSopInstanceUid })),
+  };
+}
+
+/** An answer as the screen and the statistics compare it: the code's meaning, the number with its unit, the text. */
+export function answerText(answer: SrAnswer | undefined): string | null {
+  if (!answer) return null;
+  if (answer.kind === 'code') return answer.value.meaning;
+  if (answer.kind === 'num') return `${answer.value}${answer.unit.code && answer.unit.code !== '1' ? ` ${answer.unit.code}` : ''}`;
+  return answer.value;
+}
