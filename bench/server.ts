@@ -10,13 +10,11 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { buildApp } from '../server/app.ts';
-import { openDatabase } from '../server/db/database.ts';
-import { createAccount } from '../server/identity/accounts.ts';
 import { type Dataset, sharedCovid, synthetic300 } from './datasets.ts';
 import { emit, median, quantile } from './report.ts';
 import { freePort } from '../tests/support/freePort.ts';
-import { phantomCt, randomUid, segOf, stowBody } from '../tests/integration/blindingStack.ts';
+import { phantomCt, randomUid, segOf } from '../tests/integration/blindingStack.ts';
+import { benchGateway, login, post, stowAs, type Session } from './gatewayClient.ts';
 
 const [, orthancUrl = 'http://127.0.0.1:18644'] = process.argv.slice(2);
 const root = resolve(import.meta.dirname, '..');
@@ -27,23 +25,6 @@ const ACCEPT = 'multipart/related; type="application/octet-stream"; transfer-syn
 const ADMIN_PASSWORD = 'bench keeper secret';
 const READER_PASSWORD = 'bench viewer secret';
 
-
-interface Session {
-  cookie: string;
-  csrf: string;
-}
-
-async function login(base: string, username: string, password: string): Promise<Session> {
-  const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
-  if (!res.ok) throw new Error(`login ${username}: ${res.status}`);
-  return { cookie: (res.headers.get('set-cookie') ?? '').split(';')[0], csrf: ((await res.json()) as { csrfToken: string }).csrfToken };
-}
-
-async function post(base: string, s: Session, path: string, body: unknown): Promise<unknown> {
-  const res = await fetch(`${base}${path}`, { method: 'POST', headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  if (!res.ok) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`);
-  return res.json();
-}
 
 /** CPU seconds (user + system) a process has used so far; 0 when it cannot be read. */
 function cpuSeconds(pid: number | undefined): number {
@@ -187,14 +168,11 @@ async function frames(): Promise<void> {
 
 /** GET /api/worklist over HTTP, 10,000 cases and 20 readers (2 per case), embedded PGlite. */
 async function worklist(): Promise<void> {
-  const db = await openDatabase({ url: null, pgliteDir: null });
-  const app = await buildApp({ host: '127.0.0.1', port: 0, orthancUrl, distDir: null, upstreamTimeoutMs: 5000, requireLogin: true }, { db });
+  const gw = await benchGateway(orthancUrl);
+  const { db, base } = gw;
   try {
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-    const actor = { userId: null, ip: null, via: 'cli' } as const;
-    await createAccount(app.identity, actor, { username: 'admin', displayName: 'Admin', role: 'admin', password: ADMIN_PASSWORD });
-    for (let r = 0; r < READERS; r++) await createAccount(app.identity, actor, { username: `reader-${r}`, displayName: `Reader ${r}`, role: 'reader', password: READER_PASSWORD });
+    await gw.account('admin', 'admin', ADMIN_PASSWORD);
+    for (let r = 0; r < READERS; r++) await gw.account(`reader-${r}`, 'reader', READER_PASSWORD);
     const admin = await login(base, 'admin', ADMIN_PASSWORD);
     const study = (await post(base, admin, '/api/studies', { name: 'worklist bench', readersPerCase: 2, seed: 'bench' })) as { study: { id: number } };
     await db.query(
@@ -215,8 +193,7 @@ async function worklist(): Promise<void> {
     }
     emit('worklist_ms', median(times), 'ms', '10000-cases-20-readers', { p95: Math.round(quantile(times, 0.95) * 10) / 10, max: Math.round(Math.max(...times) * 10) / 10, requests: times.length, db: 'pglite', limit: 100 });
   } finally {
-    await app.close();
-    await db.close();
+    await gw.close();
   }
 }
 
@@ -227,23 +204,15 @@ async function worklist(): Promise<void> {
  * the largest difference of medians over the routes.
  */
 async function hiddenVsRandom(): Promise<void> {
-  const db = await openDatabase({ url: null, pgliteDir: null });
-  const app = await buildApp({ host: '127.0.0.1', port: 0, orthancUrl, distDir: null, upstreamTimeoutMs: 5000, requireLogin: true }, { db });
+  const gw = await benchGateway(orthancUrl);
+  const { base } = gw;
   try {
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-    const actor = { userId: null, ip: null, via: 'cli' } as const;
-    await createAccount(app.identity, actor, { username: 'admin', displayName: 'Admin', role: 'admin', password: ADMIN_PASSWORD });
-    const readerIds: number[] = [];
-    for (const r of ['a', 'b']) readerIds.push((await createAccount(app.identity, actor, { username: `reader-${r}`, displayName: `Reader ${r}`, role: 'reader', password: READER_PASSWORD })).user.id);
+    await gw.account('admin', 'admin', ADMIN_PASSWORD);
+    const readerIds = [await gw.account('reader-a', 'reader', READER_PASSWORD), await gw.account('reader-b', 'reader', READER_PASSWORD)];
     const admin = await login(base, 'admin', ADMIN_PASSWORD);
     const [a, b] = [await login(base, 'reader-a', READER_PASSWORD), await login(base, 'reader-b', READER_PASSWORD)];
     const ct = phantomCt('bench-hidden');
-    const stow = async (who: Session, objects: Uint8Array[]) => {
-      const { body, contentType } = stowBody(objects);
-      const res = await fetch(`${base}/dicom-web/studies`, { method: 'POST', headers: { cookie: who.cookie, 'x-csrf-token': who.csrf, 'content-type': contentType, accept: 'application/dicom+json' }, body: new Uint8Array(body) });
-      if (!res.ok) throw new Error(`STOW: ${res.status} ${await res.text()}`);
-    };
+    const stow = (who: Session, objects: Uint8Array[]) => stowAs(base, who, objects);
     await stow(admin, ct.files);
     const study = (await post(base, admin, '/api/studies', { name: `hidden bench ${Date.now()}`, readersPerCase: 2, seed: 'bench' })) as { study: { id: number } };
     const added = (await post(base, admin, `/api/studies/${study.study.id}/cases`, { cases: [{ studyInstanceUid: ct.studyUid, seriesInstanceUid: ct.seriesUid }] })) as { cases: Array<{ id: number }> };
@@ -285,8 +254,7 @@ async function hiddenVsRandom(): Promise<void> {
     const worst = Math.max(...Object.values(diffs).map(Math.abs));
     emit('hidden_vs_random_ms', worst, 'ms', 'phantom-4-slices', { goal: 0.2, requestsPerKind: N, what: 'largest |median(hidden) - median(random)| over the routes', ...diffs });
   } finally {
-    await app.close();
-    await db.close();
+    await gw.close();
   }
 }
 

@@ -23,7 +23,7 @@ export interface PairFigures {
   volumeBMl: number;
   /** A − B */
   volumeDiffMl: number;
-  /** |A − B| / mean(A, B) × 100; null when both are empty */
+  /** 100 · (A − B) / mean(A, B); null when both are empty */
   volumeDiffPct: number | null;
   hdMm: number | null;
   hd95Mm: number | null;
@@ -87,7 +87,7 @@ export interface DisagreementSummary {
 /** Reduces a case's agreement to the queue's figures (all lesion segments merged). */
 export function summarize(agreement: Pick<CaseAgreement, 'pairs' | 'form'>): DisagreementSummary {
   const merged = agreement.pairs.filter((p) => p.segment === null).map((p) => p.figures);
-  const pct = merged.map((f) => f.volumeDiffPct).filter((v): v is number => v !== null);
+  const pct = merged.map((f) => f.volumeDiffPct).filter((v): v is number => v !== null).map(Math.abs);
   return {
     lowestDice: merged.length ? Math.min(...merged.map((f) => f.dice)) : 1,
     largestVolumeDiffMl: merged.length ? Math.max(...merged.map((f) => Math.abs(f.volumeDiffMl))) : 0,

@@ -10,6 +10,8 @@ import type { DraftSegment } from '../model/segment.ts';
 import { answerText, loadCaseReads, type LoadedCase } from '../review/caseReads.ts';
 import { OVERLAY, overlayOf } from '../review/consensusStart.ts';
 import { disagreementRegions, type DisagreementRegion } from '../review/disagreementRegions.ts';
+import { pairAgreement } from '../metrics/pairAgreement.ts';
+import { toPairFigures } from '../review/pairFigures.ts';
 import { segWorker } from '../seg/segWorkerClient.ts';
 import { useCompareStore, type OverlayMode } from '../stores/compareStore.ts';
 import { useSaveStatusStore } from '../stores/saveStatusStore.ts';
@@ -124,8 +126,11 @@ export class CompareRead implements ReadOwner {
       { value: OVERLAY.both, label: 'Both (agreement)', color: [60, 200, 90], category: LESION, type: LESION_TYPE, visible: true, locked: true },
     ];
     tools.contouring.replaceLabelmap(overlay, segments);
-    this.regions = disagreementRegions(overlay, tools.segSource.grid.dims);
-    this.store.set({ phase: 'ready', message: null, a, b, mode: 'all', regions: this.regions.length, regionIndex: -1 });
+    const grid = tools.segSource.grid;
+    this.regions = disagreementRegions(overlay, grid.dims);
+    const figures = toPairFigures(pairAgreement(A.labels, B.labels, grid.dims, grid.spacing));
+    this.store.set({ phase: 'ready', message: null, a, b, mode: 'all', regions: this.regions.length, regionIndex: -1, figures });
+    performance.mark('review-ready');
     useSaveStatusStore.getState().set({ restoredMessage: `Reviewing the reads of ${nameA} and ${nameB}. Nothing here is saved.` });
   }
 
