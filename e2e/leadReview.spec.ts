@@ -9,11 +9,12 @@ import { pairAgreement } from '../src/metrics/pairAgreement.ts';
 import { firstPart } from '../src/dicomweb/multipart.ts';
 import { dciodvfy } from '../src/dicom/dicomTools.testSupport.ts';
 import { fixtures } from './support/fixtures.ts';
+import { loginAs as login } from './support/login.ts';
 import { labelIndices, stroke, viewBox } from './support/contouring.ts';
 import { showPanel } from './support/readForm.ts';
 import { waitForVolumeLoaded } from './support/viewerPage.ts';
 import { decodeOnOpenCt, indicesOf, waitForOutboxSent } from './support/serverSeg.ts';
-import { adminSession, createUser, TEST_PASSWORD } from './support/studyAdmin.ts';
+import { adminSession, createUser } from './support/studyAdmin.ts';
 
 const fx = fixtures();
 const base = process.env.CTAW_LOGIN_BASE_URL ?? 'http://127.0.0.1:5183';
@@ -35,16 +36,7 @@ test.beforeAll(async () => {
   for (const userId of [ids.a, ids.b]) await admin.ok('POST', `/api/cases/${caseId}/assignments`, { userId });
 });
 
-async function loginAs(browser: Browser, username: string): Promise<Page> {
-  const context = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 800 } });
-  const page = await context.newPage();
-  await page.goto('/');
-  await page.getByLabel('User name').fill(username);
-  await page.getByLabel('Password').fill(TEST_PASSWORD);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page.getByTestId('user-menu').first()).toBeVisible();
-  return page;
-}
+const loginAs = (browser: Browser, username: string, password?: string) => login(browser, base, username, password);
 
 async function paint(page: Page, strokes: Array<[number, number, number]>): Promise<void> {
   const box = await viewBox(page, 'axial');

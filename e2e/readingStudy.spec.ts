@@ -5,6 +5,7 @@
 // the waiting result goes out after, nothing lost.
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { fixtures } from './support/fixtures.ts';
+import { loginAs as login } from './support/login.ts';
 import { labelHash, stroke, viewBox } from './support/contouring.ts';
 import { answerRequiredItems } from './support/readForm.ts';
 import { waitForVolumeLoaded } from './support/viewerPage.ts';
@@ -32,16 +33,7 @@ test.beforeAll(async () => {
   for (const userId of [readerA, readerB]) await admin.ok('POST', `/api/cases/${caseId}/assignments`, { userId });
 });
 
-async function loginAs(browser: Browser, username: string, password = TEST_PASSWORD): Promise<Page> {
-  const context = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 800 } });
-  const page = await context.newPage();
-  await page.goto('/');
-  await page.getByLabel('User name').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page.getByTestId('user-menu').first()).toBeVisible();
-  return page;
-}
+const loginAs = (browser: Browser, username: string, password?: string) => login(browser, base, username, password);
 
 /** From the worklist: open the case, paint a stroke where asked, answer the form. */
 async function readTheCase(page: Page, where: { x: number; y: number }): Promise<string> {
