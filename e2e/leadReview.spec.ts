@@ -100,7 +100,7 @@ test('a lead reviews two readers who disagree, builds a union consensus, edits a
   const queueDice = Number(await diceCell.getAttribute('data-value'));
 
   // The review: the reads overlaid.
-  await row.getByRole('button', { name: /Review/ }).click();
+  await row.getByTestId('open-review').click();
   await waitForVolumeLoaded(lead);
   const panel = lead.getByTestId('review-panel');
   await expect(panel).toHaveAttribute('data-phase', 'ready', { timeout: 120_000 });

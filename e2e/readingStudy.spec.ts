@@ -78,6 +78,7 @@ test('two readers and a lead: each reader sees only their own contours, the lead
 
   // The lead: A has submitted, B not; no read is shown, and A's SEG is not reachable yet.
   const lead = await loginAs(browser, names.lead);
+  await lead.getByTestId('tab-studies').click();
   const leadCase = lead.locator(`tr[data-case-id="${caseId}"]`);
   await expect(leadCase).toContainText('1 / 2');
   await leadCase.getByRole('button', { name: 'Reads' }).click();
@@ -105,6 +106,7 @@ test('two readers and a lead: each reader sees only their own contours, the lead
 
   // Both submitted: the lead sees both reads, and A's opens on the CT as A drew it.
   await lead.reload();
+  await lead.getByTestId('tab-studies').click();
   await expect(leadCase).toContainText('2 / 2');
   await leadCase.getByRole('button', { name: 'Reads' }).click();
   await expect(reads).toHaveAttribute('data-complete', 'true');

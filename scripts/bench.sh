@@ -3,7 +3,8 @@
 # ({"name", "value", "unit", "dataset"}), stops them after. Groups: viewer, contouring, seg, server
 # (default: all). server starts its own gateway (requireLogin on) and needs only Orthanc.
 # render needs neither: a page that renders a phantom volume, driven by bench/render/drive.py
-# (Python, standard library), which also runs as is on a machine with a real GPU.
+# (Python, standard library), which also runs as is on a machine with a real GPU. review needs
+# neither either: the agreement metrics of two readers' labelmaps, in Node (bench/review.ts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh >&2
@@ -16,7 +17,11 @@ run_render() {
   # out and the lines say "incomplete".
   python3 bench/render/drive.py --dist .bench/render-dist --chromium /usr/bin/chromium --backend swiftshader --timeout "${CTAW_RENDER_TIMEOUT_S:-300}"
 }
+run_review() {
+  node_modules/.bin/tsx bench/review.ts
+}
 if [ "$group" = render ]; then run_render; exit; fi
+if [ "$group" = review ]; then run_review; exit; fi
 source scripts/stack.sh
 ORTHANC_PORT="${CTAW_BENCH_ORTHANC_PORT:-18644}"
 APP_PORT="${CTAW_BENCH_PORT:-5182}"
@@ -29,6 +34,6 @@ run_group() {
 }
 case "$group" in
   viewer|contouring|seg|server) run_group "$group" ;;
-  all) run_group viewer; run_group contouring; run_group seg; run_group server; run_render ;;
-  *) echo "unknown bench group: $group (known: viewer, contouring, seg, server, render)" >&2; exit 2 ;;
+  all) run_group viewer; run_group contouring; run_group seg; run_group server; run_review; run_render ;;
+  *) echo "unknown bench group: $group (known: viewer, contouring, seg, server, render, review)" >&2; exit 2 ;;
 esac

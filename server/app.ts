@@ -13,6 +13,7 @@ import { attachIdentity } from './identity/attachIdentity.ts';
 import type { Clock } from './identity/sessions.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
+import { reviewRoutes } from './routes/review.ts';
 import { studyRoutes } from './routes/studies.ts';
 import { worklistRoutes } from './routes/worklist.ts';
 import { staticApp } from './staticApp.ts';
@@ -55,6 +56,7 @@ export async function buildApp(config: ServerConfig, opts: { logger?: boolean; d
   await app.register(adminRoutes, { prefix: '/api/admin' });
   await app.register(studyRoutes, { prefix: '/api', orthancUrl: config.orthancUrl, access });
   await app.register(worklistRoutes, { prefix: '/api' });
+  await app.register(reviewRoutes, { prefix: '/api' });
   await app.register(dicomwebProxy, {
     orthancUrl: config.orthancUrl,
     timeoutMs: config.upstreamTimeoutMs,

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 
 // Client-side routes answered with index.html; any other unknown path is a plain 404, so the
 // gateway never looks like it serves paths it does not (Orthanc's /instances, /system, ...).
-const SPA_ROUTES = [/^\/$/, /^\/viewer\/[0-9.]+\/[0-9.]+\/?$/];
+const SPA_ROUTES = [/^\/$/, /^\/studies\/?$/, /^\/viewer\/[0-9.]+\/[0-9.]+\/?$/, /^\/stats\/[1-9][0-9]*\/?$/];
 
 export async function staticApp(app: FastifyInstance, opts: { distDir: string }): Promise<void> {
   if (!existsSync(`${opts.distDir}/index.html`)) {

@@ -88,10 +88,13 @@ export function storeHandler(opts: StoreOptions): (request: FastifyRequest, repl
         for (const [i, v] of verdicts.entries()) {
           if (!v.ok || v.kind === null || !stored.has(headers[i].sopInstanceUid)) continue;
           const h = headers[i];
+          // A lead's result for a case not assigned to them is the consensus read (the review's
+          // adjudicated state, server/study/reviewQueue.ts); the blinding rules keep it from readers.
           const inserted = await tx.query(
-            `INSERT INTO results (sop_instance_uid, series_instance_uid, study_instance_uid, case_id, user_id, kind, stored_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (sop_instance_uid) DO NOTHING`,
-            [h.sopInstanceUid, h.seriesInstanceUid, h.studyInstanceUid, v.caseId, caller.id, v.kind, now],
+            `INSERT INTO results (sop_instance_uid, series_instance_uid, study_instance_uid, case_id, user_id, kind, stored_at, consensus)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8::boolean AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.case_id = $4 AND a.user_id = $5))
+             ON CONFLICT (sop_instance_uid) DO NOTHING`,
+            [h.sopInstanceUid, h.seriesInstanceUid, h.studyInstanceUid, v.caseId, caller.id, v.kind, now, caller.role === 'lead'],
           );
           if (inserted.rowCount === 1) {
             await writeStudyAudit(tx, {

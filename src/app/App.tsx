@@ -1,5 +1,5 @@
 // The shell: who is logged in (when the gateway asks for a login), then one route at a time.
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { useRouteStore } from '../stores/routeStore.ts';
 import { useAuthStore } from '../stores/authStore.ts';
 import { StudyBrowser } from './StudyBrowser.tsx';
@@ -8,6 +8,9 @@ import { ViewerPage } from '../viewer/ViewerPage.tsx';
 import { WorklistPage } from '../study/WorklistPage.tsx';
 import { LeadPage } from '../study/LeadPage.tsx';
 import { AdminPage } from '../study/AdminPage.tsx';
+
+// A lead's statistics screen is its own chunk: no reader ever loads it.
+const StatisticsPage = lazy(() => import('../study/StatisticsPage.tsx').then((m) => ({ default: m.StatisticsPage })));
 
 export function App() {
   const auth = useAuthStore((s) => s.state);
@@ -38,6 +41,13 @@ function Routes() {
   const navigate = useRouteStore((s) => s.navigate);
   if (route.name === 'viewer') return <ViewerPage key={`${route.studyInstanceUid}/${route.seriesInstanceUid}${location.search}`} studyUid={route.studyInstanceUid} seriesUid={route.seriesInstanceUid} />;
   if (route.name === 'studies') return <StudyBrowser />;
+  if (route.name === 'stats') {
+    return (
+      <Suspense fallback={<main className="study-browser"><p className="muted" role="status">Loading the statistics…</p></main>}>
+        <StatisticsPage key={route.studyId} studyId={route.studyId} />
+      </Suspense>
+    );
+  }
   if (route.name === 'home') return <Home />;
   return (
     <main className="study-browser">

@@ -229,12 +229,14 @@ export interface QueueRead {
   userId: number;
   username: string;
   displayName: string;
-  /** when the reader first opened the case (POST /api/cases/:id/opened); null: never said */
-  openedAt: string | null;
+  /** when the reader first opened the case (POST /api/cases/:id/opened); null: never said.
+   * Always sent by the gateway (optional only for fixtures written before it was) */
+  openedAt?: string | null;
   /** when the latest result reached the server */
   submittedAt: string | null;
-  /** from openedAt to the first result stored, in seconds (ReadFigures.readingTimeS); null when unknown */
-  readingTimeS: number | null;
+  /** from openedAt to the first result stored, in seconds (ReadFigures.readingTimeS); null when
+   * unknown. Always sent by the gateway */
+  readingTimeS?: number | null;
   /** for a lead only: an admin never learns a result's identity */
   results?: ReadResult[];
 }
@@ -250,8 +252,8 @@ export interface ReviewQueueItem {
   state: ReviewState;
   reads: QueueRead[];
   /** the read results as they are now: what an agreement must have been computed from (by
-   * userId); for a lead only */
-  versions?: ReadVersion[];
+   * userId); an admin gets [] (they are result identities) */
+  versions: ReadVersion[];
   /** the figures of the agreement kept for exactly these versions; null: not computed yet */
   summary: DisagreementSummary | null;
   /** the consensus read's results, once a lead stored one; an admin gets [] (one exists, no identity) */

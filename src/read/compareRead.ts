@@ -15,7 +15,7 @@ import { toPairFigures } from '../review/pairFigures.ts';
 import { segWorker } from '../seg/segWorkerClient.ts';
 import { useCompareStore, type OverlayMode } from '../stores/compareStore.ts';
 import { useSaveStatusStore } from '../stores/saveStatusStore.ts';
-import { markInReview } from '../study/studyApi.ts';
+import { startReview } from '../study/reviewApi.ts';
 import type { LabelmapTools } from '../viewer/labelmapOwner.ts';
 import type { ReadOwner } from './readOwner.ts';
 
@@ -63,7 +63,7 @@ export class CompareRead implements ReadOwner {
 
   async shown(): Promise<void> {
     if (!(await this.loadReads())) return;
-    void markInReview(this.caseId).catch(() => undefined);
+    void startReview(this.caseId).catch(() => undefined);
     const withLabels = this.loaded!.reads.filter((r) => r.labels);
     const a = withLabels.find((r) => r.userId === this.pair.a) ?? withLabels[0];
     const b = withLabels.find((r) => r.userId === this.pair.b && r !== a) ?? withLabels.find((r) => r !== a);

@@ -9,7 +9,7 @@ import type { DecodedSeg, SegDecodeTarget } from '../seg/segModel.ts';
 import { decodeSr } from '../sr/srDecoder.ts';
 import type { SrAnswer } from '../sr/srModel.ts';
 import { fetchCaseReads } from '../study/studyApi.ts';
-import { latestInSeries } from '../sync/serverResults.ts';
+import { instanceInSeries, latestInSeries } from '../sync/serverResults.ts';
 
 export interface LoadedRead {
   userId: number;
@@ -40,9 +40,22 @@ export class CaseNotReadyError extends Error {
   }
 }
 
+export interface LoadOptions {
+  /** the reads as already listed (else asked of the server) */
+  reads?: CaseReads;
+  /** the exact results to load, by reader, as the server named them (the review queue's or the
+   * kept agreement's versions): an agreement is kept only for the server's latest results, which
+   * it orders by when they were stored, not by Instance Number */
+  pinned?: readonly ReadVersion[];
+  base?: string;
+}
+
 /** Every assigned read of the case, decoded on `target` (the CT the lead has open). */
-export async function loadCaseReads(caseId: number, studyUid: string, target: SegDecodeTarget, decode: SegDecode, reads?: CaseReads, base = '/dicom-web'): Promise<LoadedCase> {
-  const listed = reads ?? (await fetchCaseReads(caseId));
+export async function loadCaseReads(caseId: number, studyUid: string, target: SegDecodeTarget, decode: SegDecode, opts: LoadOptions = {}): Promise<LoadedCase> {
+  const base = opts.base ?? '/dicom-web';
+  const listed = opts.reads ?? (await fetchCaseReads(caseId));
+  const pinnedOf = new Map((opts.pinned ?? []).map((v) => [v.userId, v]));
+  const fetchResult = (series: string, pinnedSop: string | null | undefined) => (pinnedSop ? instanceInSeries(studyUid, series, pinnedSop, base) : latestInSeries(studyUid, series, base));
   if (!listed.complete) throw new CaseNotReadyError('This case is not ready for review: not every assigned reader has submitted.');
   const loaded = await Promise.all(
     listed.reads.map(async (read): Promise<LoadedRead> => {
@@ -51,7 +64,7 @@ export async function loadCaseReads(caseId: number, studyUid: string, target: Se
       const srSeries = read.results?.find((r) => r.kind === 'sr');
       if (srSeries) {
         try {
-          const sr = await latestInSeries(studyUid, srSeries.seriesInstanceUid, base);
+          const sr = await fetchResult(srSeries.seriesInstanceUid, pinnedOf.get(read.userId)?.srSopInstanceUid);
           if (sr) {
             out.srSopInstanceUid = sr.sopInstanceUid;
             out.answers = decodeSr(sr.bytes).answers;
@@ -65,7 +78,7 @@ export async function loadCaseReads(caseId: number, studyUid: string, target: Se
         return out;
       }
       try {
-        const seg = await latestInSeries(studyUid, segSeries.seriesInstanceUid, base);
+        const seg = await fetchResult(segSeries.seriesInstanceUid, pinnedOf.get(read.userId)?.segSopInstanceUid);
         if (!seg) {
           out.problem ??= `the segmentation of ${read.displayName} is not on the archive`;
           return out;

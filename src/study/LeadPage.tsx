@@ -1,12 +1,26 @@
-// A lead's view of the reading studies: each case with how many of its readers have submitted;
+// A lead's home: the review queue (complete cases, worst agreement first: ReviewQueue.tsx) and,
+// on a second tab, the reading studies: each case with how many of its readers have submitted;
 // a case opens to who has read it, and (only once every assigned reader has submitted, which the
-// server enforces) each read, to view on the CT.
+// server enforces) each read, to view on the CT. Each study links to its statistics.
 import { useEffect, useState } from 'react';
 import { useRouteStore } from '../stores/routeStore.ts';
-import { viewerPath } from '../app/routes.ts';
+import { statsPath, viewerPath } from '../app/routes.ts';
 import { UserMenu } from '../app/LoginPage.tsx';
 import type { CaseProgress, ReadSummary, StudySummary } from '../model/api.ts';
 import { fetchCaseReads, fetchStudies, fetchStudyCases } from './studyApi.ts';
+import { ReviewQueue } from './ReviewQueue.tsx';
+
+type LeadTab = 'queue' | 'studies';
+const TAB_KEY = 'ctaw.leadTab';
+
+// The tab survives a reload (sessionStorage: this tab of the browser only).
+function savedTab(): LeadTab {
+  try {
+    return sessionStorage.getItem(TAB_KEY) === 'studies' ? 'studies' : 'queue';
+  } catch {
+    return 'queue';
+  }
+}
 
 function CaseReads({ item }: { item: CaseProgress }) {
   const [reads, setReads] = useState<{ complete: boolean; reads: ReadSummary[] } | null>(null);
@@ -45,12 +59,15 @@ function CaseReads({ item }: { item: CaseProgress }) {
 function StudyCases({ study }: { study: StudySummary }) {
   const [cases, setCases] = useState<CaseProgress[] | null>(null);
   const [open, setOpen] = useState<number | null>(null);
+  const navigate = useRouteStore((s) => s.navigate);
   useEffect(() => {
     fetchStudyCases(study.id).then((r) => setCases(r.cases), () => setCases([]));
   }, [study.id]);
   return (
     <section className="lead-study">
-      <h2>{study.name}</h2>
+      <h2>
+        {study.name} <button onClick={() => navigate(statsPath(study.id))} data-testid="study-statistics">Statistics</button>
+      </h2>
       {cases === null && <p className="muted">Loading cases…</p>}
       {cases && (
         <table className="studies">
@@ -78,7 +95,16 @@ function StudyCases({ study }: { study: StudySummary }) {
 export function LeadPage() {
   const [studies, setStudies] = useState<StudySummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [tab, setTab] = useState<LeadTab>(savedTab);
   const navigate = useRouteStore((s) => s.navigate);
+  const choose = (next: LeadTab) => {
+    setTab(next);
+    try {
+      sessionStorage.setItem(TAB_KEY, next);
+    } catch {
+      // Private mode: the tab is not remembered.
+    }
+  };
   useEffect(() => {
     fetchStudies().then((r) => setStudies(r.studies), (err: unknown) => setError(err instanceof Error ? err.message : String(err)));
   }, []);
@@ -90,9 +116,22 @@ export function LeadPage() {
         <span className="spacer" />
         <UserMenu />
       </header>
+      <div className="lead-tabs" role="tablist" aria-label="Lead views">
+        <button role="tab" aria-selected={tab === 'queue'} onClick={() => choose('queue')} data-testid="tab-queue">Review queue</button>
+        <button role="tab" aria-selected={tab === 'studies'} onClick={() => choose('studies')} data-testid="tab-studies">Cases by study</button>
+        {studies && studies.length > 0 && (
+          <span className="stats-links">
+            Statistics:{' '}
+            {studies.map((s) => (
+              <button key={s.id} className="link" onClick={() => navigate(statsPath(s.id))}>{s.name}</button>
+            ))}
+          </span>
+        )}
+      </div>
       {error && <p className="error-text" role="alert">{error}</p>}
-      {studies?.length === 0 && <p className="muted">No reading studies yet.</p>}
-      {studies?.map((s) => <StudyCases key={s.id} study={s} />)}
+      {tab === 'queue' && <ReviewQueue />}
+      {tab === 'studies' && studies?.length === 0 && <p className="muted">No reading studies yet.</p>}
+      {tab === 'studies' && studies?.map((s) => <StudyCases key={s.id} study={s} />)}
     </main>
   );
 }

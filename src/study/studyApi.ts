@@ -29,7 +29,8 @@ export class ApiError extends Error {
   }
 }
 
-async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
+/** Same-origin JSON call to the gateway: CSRF header on every state-changing call, a 401 ends the session. */
+export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   let res: Response;
   try {
     res = await fetch(path, { ...init, credentials: 'same-origin', headers: { ...(init.headers ?? {}), ...(init.method && init.method !== 'GET' ? csrfHeaders() : {}) }, signal: AbortSignal.timeout(20_000) });
@@ -68,11 +69,6 @@ export function fetchStudyCases(studyId: number): Promise<StudyCases> {
 
 export function fetchCaseReads(caseId: number): Promise<CaseReads> {
   return api(`/api/cases/${caseId}/reads`);
-}
-
-/** A lead opened the case's review (its state becomes "in review"). */
-export function markInReview(caseId: number): Promise<void> {
-  return api(`/api/cases/${caseId}/review`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ state: 'in_review' }) });
 }
 
 // --- the admin's calls ---

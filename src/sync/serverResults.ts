@@ -30,7 +30,22 @@ export async function latestInSeries(studyUid: string, seriesUid: string, base =
     .filter((x) => x.sop)
     .sort((a, b) => b.n - a.n)[0];
   if (!latest) return null;
-  const response = await fetch(`${base}/studies/${studyUid}/series/${seriesUid}/instances/${latest.sop}`, {
+  const bytes = await instanceBytes(studyUid, seriesUid, latest.sop, base);
+  return bytes ? { sopInstanceUid: latest.sop, instanceNumber: latest.n, bytes } : null;
+}
+
+/**
+ * One given instance of a result series (a version the server named: the review computes its
+ * agreement from exactly the results the server counts as the latest), or null when the archive
+ * has it not (or will not show it).
+ */
+export async function instanceInSeries(studyUid: string, seriesUid: string, sopInstanceUid: string, base = '/dicom-web'): Promise<Omit<ServerResult, 'instanceNumber'> | null> {
+  const bytes = await instanceBytes(studyUid, seriesUid, sopInstanceUid, base);
+  return bytes ? { sopInstanceUid, bytes } : null;
+}
+
+async function instanceBytes(studyUid: string, seriesUid: string, sopInstanceUid: string, base: string): Promise<Uint8Array | null> {
+  const response = await fetch(`${base}/studies/${studyUid}/series/${seriesUid}/instances/${sopInstanceUid}`, {
     headers: { Accept: 'multipart/related; type="application/dicom"; transfer-syntax=*' },
     signal: AbortSignal.timeout(60_000),
   });
@@ -39,6 +54,5 @@ export async function latestInSeries(studyUid: string, seriesUid: string, base =
     const { kind, message } = messageForStatus(response.status);
     throw new DicomwebError(kind, message, response.status);
   }
-  const body = firstPart(new Uint8Array(await response.arrayBuffer()), response.headers.get('content-type') ?? '').body;
-  return { sopInstanceUid: latest.sop, instanceNumber: latest.n, bytes: body };
+  return firstPart(new Uint8Array(await response.arrayBuffer()), response.headers.get('content-type') ?? '').body;
 }
