@@ -84,6 +84,25 @@ async function latestSeg(page: Page, seriesUid: string): Promise<Uint8Array> {
   return instanceBytes(page, seriesUid, sops[0].sop);
 }
 
+/** How many pixels of each read's colour the labelmap overlay of a view shows (A only, B only, both). */
+async function overlayColours(page: Page, viewportId: string): Promise<{ a: number; b: number; both: number }> {
+  return page.evaluate((id) => {
+    const canvas = document.querySelector<HTMLCanvasElement>(`[data-viewport="${id}"] canvas.labelmap-overlay`);
+    if (!canvas) return { a: -1, b: -1, both: -1 };
+    const px = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    const out = { a: 0, b: 0, both: 0 };
+    // The review's colours (src/read/compareRead.ts COLOR): A orange, B blue, both green.
+    for (let n = 0; n < px.length; n += 4) {
+      const [r, g, b, alpha] = [px[n], px[n + 1], px[n + 2], px[n + 3]];
+      if (alpha < 40) continue;
+      if (r > g + 40 && g > b + 40) out.a++;
+      else if (b > r + 100 && b > g + 40) out.b++;
+      else if (g > r + 80 && g > b + 50) out.both++;
+    }
+    return out;
+  }, viewportId);
+}
+
 test('a lead reviews two readers who disagree, builds a union consensus, edits and submits it; readers never see it', async ({ browser }) => {
   test.setTimeout(600_000);
   const a = await loginAs(browser, names.a);
@@ -132,6 +151,43 @@ test('a lead reviews two readers who disagree, builds a union consensus, edits a
   // The form answers side by side: the extent differs, the pattern does not.
   await expect(lead.locator('[data-testid="review-form"] tr[data-item="pneumonia_extent"]')).toHaveAttribute('data-differ', 'true');
   await expect(lead.locator('[data-testid="review-form"] tr[data-item="covid_pattern"]')).toHaveAttribute('data-differ', 'false');
+
+  const before = (await lead.evaluate(() => window.__ctawViewer!.viewState('axial')))!;
+  // Side by side: A's read in the first column, B's in the second, the views linked.
+  await lead.getByTestId('layout-side-by-side').click();
+  await expect(lead.getByTestId('layout-side-by-side')).toHaveAttribute('aria-pressed', 'true');
+  await expect(lead.locator('[data-viewport="axial-b"]')).toBeVisible();
+  await expect.poll(() => overlayColours(lead, 'axial-b').then((c) => c.b > 0 && c.both > 0)).toBe(true);
+  await lead.screenshot({ path: test.info().outputPath('side-by-side.png') });
+  const left = await overlayColours(lead, 'axial');
+  const right = await overlayColours(lead, 'axial-b');
+  expect(left.a).toBeGreaterThan(0);
+  expect(left.both).toBeGreaterThan(0);
+  expect(left.b).toBe(0);
+  expect(right.a).toBe(0);
+  // Scrolling, zooming and windowing one column moves the other.
+  const axialBox = await viewBox(lead, 'axial');
+  await lead.mouse.move(axialBox.x + axialBox.width / 2, axialBox.y + axialBox.height / 2);
+  await lead.mouse.wheel(0, 300);
+  const linkedBox = await viewBox(lead, 'axial-b');
+  await lead.mouse.move(linkedBox.x + linkedBox.width / 2, linkedBox.y + linkedBox.height / 2);
+  await lead.mouse.down({ button: 'right' });
+  await lead.mouse.move(linkedBox.x + linkedBox.width / 2, linkedBox.y + linkedBox.height / 2 + 60, { steps: 5 });
+  await lead.mouse.up({ button: 'right' });
+  await lead.mouse.down();
+  await lead.mouse.move(linkedBox.x + linkedBox.width / 2 + 80, linkedBox.y + linkedBox.height / 2 + 60, { steps: 5 });
+  await lead.mouse.up();
+  const views = () => lead.evaluate(() => ['axial', 'axial-b'].map((id) => window.__ctawViewer!.viewState(id)!));
+  const gap = ([x, y]: Awaited<ReturnType<typeof views>>) =>
+    Math.max(...x.focalPoint.map((v, n) => Math.abs(v - y.focalPoint[n])), Math.abs(x.parallelScale - y.parallelScale), Math.abs(x.voiRange!.lower - y.voiRange!.lower), Math.abs(x.voiRange!.upper - y.voiRange!.upper));
+  await expect.poll(async () => gap(await views())).toBeLessThan(1e-6);
+  const [moved] = await views();
+  expect(moved.voiRange).not.toEqual(before.voiRange);
+  expect(moved.parallelScale).not.toBe(before.parallelScale);
+  expect(moved.focalPoint[2]).not.toBe(before.focalPoint[2]);
+  await lead.getByTestId('layout-overlay').click();
+  await expect(lead.locator('[data-viewport="axial-b"]')).toHaveCount(0);
+  await expect(panel.locator('[data-mode="all"]')).toHaveAttribute('aria-pressed', 'true');
 
   // A union consensus, part of it erased, A's extent taken, submitted.
   await lead.getByTestId('consensus-from-union').click();

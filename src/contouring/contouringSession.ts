@@ -125,6 +125,33 @@ export class ContouringSession {
   }
 
   /**
+   * Draws this labelmap, read-only, over more MPR views with colours of their own (a lead's
+   * side-by-side review shows one read's labels per column); follows their cameras. Strokes
+   * stay on the views the session was made with. Returns what removes the overlays.
+   */
+  mirror(viewportIds: string[], colors: LabelColors): { redraw: () => void; remove: () => void } {
+    const overlays: SliceOverlay[] = [];
+    const cleanups: Array<() => void> = [];
+    for (const id of viewportIds) {
+      const element = this.elements[id];
+      if (!element) continue;
+      const overlay = new SliceOverlay(element, () => this.viewport(id), this.frame, this.display.data, colors);
+      overlays.push(overlay);
+      const onCamera = () => overlay.sync();
+      element.addEventListener(CoreEnums.Events.CAMERA_MODIFIED, onCamera);
+      cleanups.push(() => element.removeEventListener(CoreEnums.Events.CAMERA_MODIFIED, onCamera));
+      overlay.refresh();
+    }
+    return {
+      redraw: () => overlays.forEach((o) => o.refresh()),
+      remove: () => {
+        cleanups.forEach((f) => f());
+        overlays.forEach((o) => o.destroy());
+      },
+    };
+  }
+
+  /**
    * Shows the segments in the 3D view once it exists and renders it. In software WebGL the 3D
    * view only redraws on request (update3d); showSegmentsNow is that request.
    */

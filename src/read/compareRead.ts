@@ -6,7 +6,9 @@ import type { Types } from '@cornerstonejs/core';
 import type { FormSchema } from '../form/formSchema.ts';
 import { allItems } from '../form/formSchema.ts';
 import { loadFormSchema } from '../form/loadFormSchema.ts';
+import type { Rgb } from '../model/color.ts';
 import type { DraftSegment } from '../model/segment.ts';
+import { makeLabelColors, setLabelColor } from '../contouring/sliceOverlay.ts';
 import { answerText, loadCaseReads, type LoadedCase } from '../review/caseReads.ts';
 import { OVERLAY, overlayOf } from '../review/consensusStart.ts';
 import { disagreementRegions, type DisagreementRegion } from '../review/disagreementRegions.ts';
@@ -43,6 +45,8 @@ export class CompareRead implements ReadOwner {
   protected loaded: LoadedCase | null = null;
   protected schema: FormSchema | null = null;
   private regions: DisagreementRegion[] = [];
+  private mirror: { redraw: () => void; remove: () => void } | null = null;
+  private names = { a: '', b: '' };
 
   constructor(
     protected readonly studyUid: string,
@@ -121,22 +125,58 @@ export class CompareRead implements ReadOwner {
     const nameA = A.displayName || A.username;
     const nameB = B.displayName || B.username;
     const segments: DraftSegment[] = [
-      { value: OVERLAY.aOnly, label: `Only ${nameA}`, color: [255, 150, 30], category: LESION, type: LESION_TYPE, visible: true, locked: true },
-      { value: OVERLAY.bOnly, label: `Only ${nameB}`, color: [40, 140, 255], category: LESION, type: LESION_TYPE, visible: true, locked: true },
-      { value: OVERLAY.both, label: 'Both (agreement)', color: [60, 200, 90], category: LESION, type: LESION_TYPE, visible: true, locked: true },
+      { value: OVERLAY.aOnly, label: `Only ${nameA}`, color: COLOR.aOnly, category: LESION, type: LESION_TYPE, visible: true, locked: true },
+      { value: OVERLAY.bOnly, label: `Only ${nameB}`, color: COLOR.bOnly, category: LESION, type: LESION_TYPE, visible: true, locked: true },
+      { value: OVERLAY.both, label: 'Both (agreement)', color: COLOR.both, category: LESION, type: LESION_TYPE, visible: true, locked: true },
     ];
+    const wasSideBySide = this.store.sideBySide;
+    this.leaveSideBySide();
     tools.contouring.replaceLabelmap(overlay, segments);
+    this.names = { a: nameA, b: nameB };
     const grid = tools.segSource.grid;
     this.regions = disagreementRegions(overlay, grid.dims);
     const figures = toPairFigures(pairAgreement(A.labels, B.labels, grid.dims, grid.spacing));
-    this.store.set({ phase: 'ready', message: null, a, b, mode: 'all', regions: this.regions.length, regionIndex: -1, figures });
+    this.store.set({ phase: 'ready', message: null, a, b, mode: 'all', sideBySide: false, regions: this.regions.length, regionIndex: -1, figures });
     performance.mark('review-ready');
+    if (wasSideBySide) void this.setSideBySide(true);
     useSaveStatusStore.getState().set({ restoredMessage: `Reviewing the reads of ${nameA} and ${nameB}. Nothing here is saved.` });
+  }
+
+  /**
+   * A's read in the first column, B's in the second, the views linked (slice, zoom, pan,
+   * window): each column shows that reader's voxels, the shared ones in the agreement colour.
+   */
+  async setSideBySide(on: boolean): Promise<void> {
+    const tools = this.tools;
+    if (!tools || this.store.phase !== 'ready') return;
+    if (!on) {
+      this.leaveSideBySide();
+      await tools.views.sideBySide(null);
+      this.setMode('all');
+      return;
+    }
+    const ids = await tools.views.sideBySide({ left: this.names.a, right: this.names.b });
+    if (ids.length === 0 || this.destroyed || !this.tools) return;
+    this.setMode('a');
+    const colors = makeLabelColors();
+    setLabelColor(colors, OVERLAY.bOnly, COLOR.bOnly);
+    setLabelColor(colors, OVERLAY.both, COLOR.both);
+    this.mirror?.remove();
+    this.mirror = tools.contouring.mirror(ids, colors);
+    this.store.set({ sideBySide: true });
+  }
+
+  private leaveSideBySide(): void {
+    this.mirror?.remove();
+    this.mirror = null;
+    if (this.store.sideBySide) this.store.set({ sideBySide: false });
   }
 
   setMode(mode: OverlayMode): void {
     const tools = this.tools;
     if (!tools) return;
+    // Side by side, the first column is A's read: the modes are for the overlay.
+    if (this.store.sideBySide && mode !== 'a') return;
     const shows = MODE_SHOWS[mode];
     for (const value of [OVERLAY.aOnly, OVERLAY.bOnly, OVERLAY.both]) tools.contouring.setVisible(value, shows.includes(value));
     this.store.set({ mode });
@@ -168,9 +208,14 @@ export class CompareRead implements ReadOwner {
 
   destroy(): void {
     this.destroyed = true;
+    this.mirror?.remove();
+    this.mirror = null;
     this.tools = null;
   }
 }
+
+/** A's voxels, B's, and the voxels both drew: one colour each, the same in both layouts. */
+export const COLOR: Record<'aOnly' | 'bOnly' | 'both', Rgb> = { aOnly: [255, 150, 30], bOnly: [40, 140, 255], both: [60, 200, 90] };
 
 const LESION = { value: '49755003', scheme: 'SCT', meaning: 'Morphologically Abnormal Structure' };
 const LESION_TYPE = { value: '52988006', scheme: 'SCT', meaning: 'Lesion' };

@@ -29,6 +29,8 @@ export interface CompareState {
   a: number | null;
   b: number | null;
   mode: OverlayMode;
+  /** the two reads in two columns of linked views (else overlaid in one) */
+  sideBySide: boolean;
   regions: number;
   regionIndex: number;
   items: CompareItem[];
@@ -37,7 +39,7 @@ export interface CompareState {
   reset: () => void;
 }
 
-const initial = { phase: 'idle' as const, message: null, purpose: 'review' as const, caseId: null, readers: [], a: null, b: null, mode: 'all' as const, regions: 0, regionIndex: -1, items: [], figures: null };
+const initial = { phase: 'idle' as const, message: null, purpose: 'review' as const, caseId: null, readers: [], a: null, b: null, mode: 'all' as const, sideBySide: false, regions: 0, regionIndex: -1, items: [], figures: null };
 
 export const useCompareStore = create<CompareState>((set) => ({
   ...initial,

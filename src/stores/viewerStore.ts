@@ -33,6 +33,8 @@ export interface ViewerState {
    * tens of seconds of CPU and slows every other view: the reader asks for it); starting; shown.
    */
   view3d: 'waiting' | 'offered' | 'starting' | 'shown';
+  /** two columns of linked MPR views, each captioned (a lead comparing two reads); null: one */
+  sideBySide: { left: string; right: string } | null;
   set: (patch: Partial<ViewerState>) => void;
   reset: () => void;
 }
@@ -52,6 +54,7 @@ const initial = {
   sliceLabels: {},
   rendering: '',
   view3d: 'waiting' as const,
+  sideBySide: null,
 };
 
 export const useViewerStore = create<ViewerState>((set) => ({

@@ -5,7 +5,7 @@ import { useViewerStore } from '../stores/viewerStore.ts';
 import { useRouteStore } from '../stores/routeStore.ts';
 import { SeriesViewer, type ViewerElements } from './seriesViewer.ts';
 import { WINDOW_PRESETS } from './windowPresets.ts';
-import { MPR_VIEWPORTS } from './viewportIds.ts';
+import { LINKED_VIEWPORTS, MPR_VIEWPORTS } from './viewportIds.ts';
 import { LoadProgress } from './LoadProgress.tsx';
 import { ReadoutBar } from './ReadoutBar.tsx';
 import { ContouringPanel } from '../contouring/ui/ContouringPanel.tsx';
@@ -41,8 +41,8 @@ export function ViewerPage({ studyUid, seriesUid }: { studyUid: string; seriesUi
   const [attempt, setAttempt] = useState(0);
   const navigate = useRouteStore((s) => s.navigate);
   // Only what this page draws: the readout changes on every mouse move and must not re-render it.
-  const { phase, message, warnings, seriesLabel, windowLabel, leftTool, sliceLabels, rendering, framesLoaded, view3d } = useViewerStore(
-    useShallow((s) => ({ phase: s.phase, message: s.message, warnings: s.warnings, seriesLabel: s.seriesLabel, windowLabel: s.windowLabel, leftTool: s.leftTool, sliceLabels: s.sliceLabels, rendering: s.rendering, framesLoaded: s.framesLoaded, view3d: s.view3d })),
+  const { phase, message, warnings, seriesLabel, windowLabel, leftTool, sliceLabels, rendering, framesLoaded, view3d, sideBySide } = useViewerStore(
+    useShallow((s) => ({ phase: s.phase, message: s.message, warnings: s.warnings, seriesLabel: s.seriesLabel, windowLabel: s.windowLabel, leftTool: s.leftTool, sliceLabels: s.sliceLabels, rendering: s.rendering, framesLoaded: s.framesLoaded, view3d: s.view3d, sideBySide: s.sideBySide })),
   );
 
   useEffect(() => {
@@ -146,14 +146,20 @@ export function ViewerPage({ studyUid, seriesUid }: { studyUid: string; seriesUi
       )}
       <LoadProgress />
       <div className="viewer-body">
-      <section className={blocked ? 'viewport-grid hidden' : 'viewport-grid'} onContextMenu={(e) => e.preventDefault()}>
+      <section className={['viewport-grid', blocked ? 'hidden' : '', sideBySide ? 'side-by-side' : ''].filter(Boolean).join(' ')} onContextMenu={(e) => e.preventDefault()}>
         {MPR_VIEWPORTS.map((v) => (
-          <div key={v.id} className="viewport-cell">
-            <div className="viewport-label">{v.label} <span data-testid={`slice-${v.id}`}>{sliceLabels[v.id] ?? ''}</span></div>
+          <div key={v.id} className="viewport-cell" data-cell={v.id}>
+            <div className="viewport-label">{v.label}{sideBySide && <> · <span className="caption">{sideBySide.left}</span></>} <span data-testid={`slice-${v.id}`}>{sliceLabels[v.id] ?? ''}</span></div>
             <div className="viewport" data-viewport={v.id} ref={(el) => { if (el) refs.current[v.id] = el; }} />
           </div>
         ))}
-        <div className="viewport-cell">
+        {sideBySide && LINKED_VIEWPORTS.map((v) => (
+          <div key={v.id} className="viewport-cell" data-cell={v.id}>
+            <div className="viewport-label">{v.label} · <span className="caption">{sideBySide.right}</span></div>
+            <div className="viewport" data-viewport={v.id} ref={(el) => { if (el) refs.current[v.id as keyof ViewerElements] = el; else delete refs.current[v.id as keyof ViewerElements]; }} />
+          </div>
+        ))}
+        <div className="viewport-cell" data-cell="volume3d">
           <div className="viewport-label">3D {phase === 'streaming' ? '(after loading)' : view3d === 'starting' ? '(rendering…)' : ''}</div>
           <div className="viewport" data-viewport="volume3d" ref={(el) => { if (el) refs.current.volume3d = el; }} />
           {view3d === 'offered' && (

@@ -13,7 +13,14 @@ export interface LabelmapTools {
   /** the CT a segmentation of this series refers to */
   segSource: SegSource;
   /** the views, for tools that draw on them (the read form's measurements) */
-  views: { engine: ContouringSession['engine']; elements: Record<string, HTMLDivElement>; mprIds: string[]; volume: CtVolume };
+  views: {
+    engine: ContouringSession['engine'];
+    elements: Record<string, HTMLDivElement>;
+    mprIds: string[];
+    volume: CtVolume;
+    /** Two columns of linked MPR views, captioned, or back to one (null); resolves to the second column's view ids ([] for one). */
+    sideBySide: (captions: { left: string; right: string } | null) => Promise<string[]>;
+  };
   /** the lazily loaded viewer code (Cornerstone and what is built on it) */
   runtime: Pick<typeof ViewerRuntime, 'ReadFormSession'>;
 }

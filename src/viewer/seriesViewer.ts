@@ -14,7 +14,7 @@ import { DicomwebError } from '../dicomweb/httpClient.ts';
 import { getNumber, getNumbers, getString, type DicomJsonDataset } from '../dicomweb/dicomJson.ts';
 import { TAG } from '../dicomweb/tags.ts';
 import { useViewerStore } from '../stores/viewerStore.ts';
-import { MPR_VIEWPORTS, VIEWPORT_3D } from './viewportIds.ts';
+import { LINKED_VIEWPORTS, MPR_VIEWPORTS, VIEWPORT_3D } from './viewportIds.ts';
 import type { Layout } from './viewportLayout.ts';
 import { voiRange, WINDOW_PRESETS, type WindowPreset } from './windowPresets.ts';
 import { buildVolumeGrid, type VolumeGrid } from './volumeGrid.ts';
@@ -51,6 +51,10 @@ export interface ViewerElements {
   coronal: HTMLDivElement;
   sagittal: HTMLDivElement;
   volume3d: HTMLDivElement;
+  /** the second column, while side by side (viewportIds.ts LINKED_VIEWPORTS) */
+  'axial-b'?: HTMLDivElement;
+  'coronal-b'?: HTMLDivElement;
+  'sagittal-b'?: HTMLDivElement;
 }
 
 function pixelFormat(ds: DicomJsonDataset): PixelFormat {
@@ -79,6 +83,7 @@ export class SeriesViewer {
   private studyConfig: Promise<StudyConfig> | null = null;
   private loadedHandled = false;
   private has3d = false;
+  private linked: ViewerRuntime.LinkedViews | null = null;
   contouring: ContouringSession | null = null;
   private firstDataset: DicomJsonDataset | null = null;
   private removePreview: (() => void) | null = null;
@@ -389,6 +394,7 @@ export class SeriesViewer {
       engine: this.layout.engine,
       elements: this.elements as unknown as Record<string, HTMLDivElement>,
       mprIds: MPR_IDS,
+      sideBySide: (captions: { left: string; right: string } | null) => this.setSideBySide(captions),
       volume: { scalars: this.voxels, dims: grid.dimensions, spacing: grid.spacingMm, origin: grid.origin as unknown as [number, number, number], direction: grid.direction },
     };
     // The owner fills the labelmap before it is shown (a restored draft appears at once).
@@ -398,6 +404,33 @@ export class SeriesViewer {
     if (this.destroyed) return;
     if (this.has3d) await session.attach3d(VIEWPORT_3D);
     await this.labelmapOwner?.shown();
+  }
+
+  /**
+   * Two columns of MPR views (the second linked to the first: slice, zoom, pan, window), or one.
+   * The page renders the second column's elements once the store says so; the views follow.
+   */
+  async setSideBySide(captions: { left: string; right: string } | null): Promise<string[]> {
+    if (!this.layout || !this.volume || this.destroyed) return [];
+    if (!captions) {
+      this.linked?.destroy();
+      this.linked = null;
+      this.store.set({ sideBySide: null });
+      return [];
+    }
+    this.store.set({ sideBySide: captions });
+    if (this.linked) return this.linked.ids;
+    const elements = this.elements as unknown as Record<string, HTMLDivElement | undefined>;
+    const ready = () => LINKED_VIEWPORTS.every((v) => elements[v.id]?.isConnected && elements[v.id]!.clientWidth > 0);
+    for (let i = 0; i < 120 && !ready(); i++) await new Promise((r) => requestAnimationFrame(() => r(null)));
+    if (!ready() || this.destroyed || !this.layout || !this.store.sideBySide) return [];
+    this.linked = await this.rt!.addLinkedViews(this.layout.engine, elements as Record<string, HTMLDivElement>, this.volume.volumeId);
+    return this.linked.ids;
+  }
+
+  /** Every MPR view on screen: the first column, and the second when side by side. */
+  private shownMprIds(): string[] {
+    return [...MPR_IDS, ...(this.linked?.ids ?? [])];
   }
 
   /** Puts the volume rendering up (at once on a real GPU; on the reader's request in software WebGL). */
@@ -446,8 +479,8 @@ export class SeriesViewer {
 
   setWindow(widthHu: number, centerHu: number, label: string): void {
     if (!this.layout) return;
-    for (const v of MPR_VIEWPORTS) {
-      const viewport = this.layout.engine.getViewport(v.id) as Types.IVolumeViewport;
+    for (const id of this.shownMprIds()) {
+      const viewport = this.layout.engine.getViewport(id) as Types.IVolumeViewport;
       viewport.setProperties({ voiRange: voiRange(widthHu, centerHu) });
       viewport.render();
     }
@@ -456,8 +489,8 @@ export class SeriesViewer {
 
   resetView(): void {
     if (!this.layout) return;
-    for (const v of MPR_VIEWPORTS) {
-      const viewport = this.layout.engine.getViewport(v.id) as Types.IVolumeViewport;
+    for (const id of this.shownMprIds()) {
+      const viewport = this.layout.engine.getViewport(id) as Types.IVolumeViewport;
       viewport.resetCamera();
       viewport.render();
     }
@@ -545,6 +578,15 @@ export class SeriesViewer {
     return v ? indices.map((n) => v[n]) : [];
   }
 
+  /** Where a view looks, how far it is zoomed and its window (tests of linked views). */
+  viewState(viewportId: string): { focalPoint: number[]; parallelScale: number; voiRange: { lower: number; upper: number } | null } | null {
+    const viewport = this.layout?.engine.getViewport(viewportId) as Types.IVolumeViewport | undefined;
+    if (!viewport) return null;
+    const camera = viewport.getCamera();
+    const voi = viewport.getProperties()?.voiRange;
+    return { focalPoint: [...(camera.focalPoint ?? [])], parallelScale: camera.parallelScale ?? 0, voiRange: voi ? { lower: voi.lower, upper: voi.upper } : null };
+  }
+
   /** HU of a whole axial slice; used by the e2e tests for reference flood fills. */
   huSlice(k: number): number[] {
     const g = this.grid;
@@ -583,6 +625,15 @@ export class SeriesViewer {
     this.labelmapOwner?.destroy();
     this.contouring?.destroy();
     this.contouring = null;
+    // Synchronizers are global: they would outlive the engine.
+    if (this.linked) {
+      try {
+        this.linked.destroy();
+      } catch {
+        // The views may already be gone.
+      }
+      this.linked = null;
+    }
     this.layout?.destroy();
     this.layout = null;
     // One series at a time: give its voxels back as soon as the reader leaves it.

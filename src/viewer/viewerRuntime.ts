@@ -10,3 +10,4 @@ export { decodeCompressedFrame } from './compressedFrame.ts';
 export { registerImageIds } from '../dicomweb/imageIds.ts';
 export { ContouringSession } from '../contouring/contouringSession.ts';
 export { ReadFormSession } from '../form/readFormSession.ts';
+export { addLinkedViews, type LinkedViews } from './linkedViews.ts';

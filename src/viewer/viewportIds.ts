@@ -7,3 +7,5 @@ export const MPR_VIEWPORTS = [
 ] as const;
 export const VIEWPORT_3D = 'volume3d';
 export const RENDERING_ENGINE_ID = 'ctaw-engine';
+/** The second column of a side-by-side layout: each view linked to its namesake (slice, zoom, pan, window). */
+export const LINKED_VIEWPORTS = MPR_VIEWPORTS.map((v) => ({ id: `${v.id}-b`, label: v.label, orientation: v.orientation, of: v.id }));

@@ -17,7 +17,7 @@ import { MPR_VIEWPORTS, RENDERING_ENGINE_ID, VIEWPORT_3D } from './viewportIds.t
 
 export { MPR_VIEWPORTS, RENDERING_ENGINE_ID, VIEWPORT_3D };
 
-const MPR_TOOL_GROUP = 'ctaw-mpr';
+export const MPR_TOOL_GROUP = 'ctaw-mpr';
 const TOOL_GROUP_3D = 'ctaw-3d';
 
 let toolsRegistered = false;

@@ -21,7 +21,7 @@ function fmt(x: number | null | undefined, digits: number): string {
 }
 
 export function ReviewPanel({ compare, consensus }: { compare?: () => CompareRead | null; consensus?: () => ConsensusRead | null }) {
-  const s = useCompareStore(useShallow((st) => ({ phase: st.phase, message: st.message, purpose: st.purpose, caseId: st.caseId, readers: st.readers, a: st.a, b: st.b, mode: st.mode, regions: st.regions, regionIndex: st.regionIndex, items: st.items, figures: st.figures })));
+  const s = useCompareStore(useShallow((st) => ({ phase: st.phase, message: st.message, purpose: st.purpose, caseId: st.caseId, readers: st.readers, a: st.a, b: st.b, mode: st.mode, sideBySide: st.sideBySide, regions: st.regions, regionIndex: st.regionIndex, items: st.items, figures: st.figures })));
   if (s.phase === 'idle') return null;
   const nameOf = (id: number | null) => s.readers.find((r) => r.userId === id)?.name ?? '?';
   const startConsensus = (from: ConsensusStart) => {
@@ -50,9 +50,13 @@ export function ReviewPanel({ compare, consensus }: { compare?: () => CompareRea
               {s.readers.filter((r) => r.hasLabels && r.userId !== s.a).map((r) => <option key={r.userId} value={r.userId}>{r.name}</option>)}
             </select></label>
           </div>
+          <div className="review-layout" role="group" aria-label="Layout">
+            <button data-testid="layout-overlay" aria-pressed={!s.sideBySide} title="Both reads in one layout, a colour each" onClick={() => void compare()?.setSideBySide(false)}>Overlaid</button>
+            <button data-testid="layout-side-by-side" aria-pressed={s.sideBySide} title="A’s read left, B’s right; slice, zoom, pan and window linked" onClick={() => void compare()?.setSideBySide(true)}>Side by side</button>
+          </div>
           <div className="review-modes" role="group" aria-label="Show">
             {MODES.map((m) => (
-              <button key={m.mode} data-mode={m.mode} aria-pressed={s.mode === m.mode} title={m.title} onClick={() => compare()?.setMode(m.mode)}>{m.label}</button>
+              <button key={m.mode} data-mode={m.mode} aria-pressed={s.mode === m.mode} title={s.sideBySide ? 'Overlaid layout only' : m.title} disabled={s.sideBySide} onClick={() => compare()?.setMode(m.mode)}>{m.label}</button>
             ))}
           </div>
           <button data-testid="next-disagreement" disabled={s.regions === 0} onClick={() => compare()?.nextDisagreement()} data-region={s.regionIndex}>
