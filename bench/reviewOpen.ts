@@ -76,10 +76,11 @@ export async function reviewOpenBench(orthancUrl: string): Promise<void> {
       const page = await context.newPage();
       await page.goto(`${base}/viewer/${ds.studyUid}/${ds.seriesUid}?compare=${caseId}`);
       await page.waitForFunction(() => performance.getEntriesByName('review-ready').length > 0, undefined, { timeout: 180_000 });
-      const ms = await page.evaluate(() => {
-        const at = (name: string) => performance.getEntriesByName(name)[0]?.startTime ?? 0;
+      // A string: tsx would wrap a named helper inside the page function in its own __name().
+      const ms = await page.evaluate<number>(`(() => {
+        const at = (name) => performance.getEntriesByName(name)[0]?.startTime ?? 0;
         return at('review-ready') - Math.max(at('volume-loaded'), at('views-ready'));
-      });
+      })()`);
       times.push(ms);
       await context.close();
     }

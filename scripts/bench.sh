@@ -3,8 +3,10 @@
 # ({"name", "value", "unit", "dataset"}), stops them after. Groups: viewer, contouring, seg, server
 # (default: all). server starts its own gateway (requireLogin on) and needs only Orthanc.
 # render needs neither: a page that renders a phantom volume, driven by bench/render/drive.py
-# (Python, standard library), which also runs as is on a machine with a real GPU. review needs
-# neither either: the agreement metrics of two readers' labelmaps, in Node (bench/review.ts).
+# (Python, standard library), which also runs as is on a machine with a real GPU. review: the
+# agreement metrics of two readers' labelmaps and a 10,000-case study's statistics in Node
+# (bench/review.ts, bench/studyStats.ts), then opening a lead's review in Chromium against its
+# own Orthanc and an in-process gateway (bench/reviewOpen.ts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh >&2
@@ -19,21 +21,23 @@ run_render() {
 }
 run_review() {
   node_modules/.bin/tsx bench/review.ts
+  node_modules/.bin/tsx bench/studyStats.ts
 }
 if [ "$group" = render ]; then run_render; exit; fi
-if [ "$group" = review ]; then run_review; exit; fi
 source scripts/stack.sh
 ORTHANC_PORT="${CTAW_BENCH_ORTHANC_PORT:-18644}"
 APP_PORT="${CTAW_BENCH_PORT:-5182}"
 trap 'stack_down' EXIT
 [ "$group" = server ] || node_modules/.bin/vite build --logLevel error >&2
 stack_up bench "$ORTHANC_PORT" "$APP_PORT" >&2
-[ "$group" = server ] || stack_server "$APP_PORT" >&2
+# server and review run their own gateways in-process, on Orthanc alone.
+case "$group" in server|review) ;; *) stack_server "$APP_PORT" >&2 ;; esac
 run_group() {
   node_modules/.bin/tsx "bench/$1.ts" "http://127.0.0.1:$APP_PORT" "$CTAW_ORTHANC_URL"
 }
 case "$group" in
   viewer|contouring|seg|server) run_group "$group" ;;
-  all) run_group viewer; run_group contouring; run_group seg; run_group server; run_review; run_render ;;
+  review) run_review; node_modules/.bin/tsx bench/reviewOpen.ts "$CTAW_ORTHANC_URL" ;;
+  all) run_group viewer; run_group contouring; run_group seg; run_group server; run_review; node_modules/.bin/tsx bench/reviewOpen.ts "$CTAW_ORTHANC_URL"; run_render ;;
   *) echo "unknown bench group: $group (known: viewer, contouring, seg, server, render, review)" >&2; exit 2 ;;
 esac

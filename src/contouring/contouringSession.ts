@@ -1,7 +1,7 @@
 // The contouring side of an open series: turns strokes on the MPR views into labelmap edits
 // under the active tool, keeps the display, statistics and undo state in step, and carries out
 // the segment panel's commands. Owns the labelmap bytes through its LabelmapEditor.
-// Longer than most files here (~620 lines) for a reason: it is the one place where an input event
+// Longer than most files here (~660 lines) for a reason: it is the one place where an input event
 // becomes an edit, and each tool's path (stroke, scissors, region growing, island tools) must
 // update the editor, the overlays, the 3D view's pending slices, the statistics and the undo state
 // in the same order; the geometry, the editing and the display it calls are modules of their own.

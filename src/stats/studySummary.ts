@@ -27,6 +27,8 @@
 // a negative or non-finite volume, a Dice outside [0, 1] or for reads that do not exist, or a pair's
 // Dice given twice, is a thrown error naming the case and reader(s), never a silently dropped value.
 // Pure and allocation-light (typed arrays, indices), so it runs in a worker and in Node.
+// Longer than most files here (~490 lines) for a reason: one pass builds the per-reader-pair and
+// per-item tables that every statistic above reads; the statistics themselves are modules of their own.
 import { blandAltman, type BlandAltmanResult } from './blandAltman.ts';
 import { cohenKappaFromTable, type KappaResult } from './cohenKappa.ts';
 import { diceHistogram, DICE_BIN_WIDTH } from './diceHistogram.ts';

@@ -2,7 +2,7 @@
 // MPR + 3D, reporting progress to the viewer store. Plain TypeScript; the React page only hands
 // it the elements. It shows a volume and a labelmap and knows nothing of reads: what the
 // labelmap holds, where it is saved and where it goes belong to its LabelmapOwner (src/read/).
-// Longer than most files here (~580 lines) for a reason: it is the one owner of a series' Cornerstone
+// Longer than most files here (~640 lines) for a reason: it is the one owner of a series' Cornerstone
 // lifecycle (the views, the volume and its texture, the frame stream, the 3D view), whose steps
 // depend on each other's timing (first slice before WebGL, views before the stream's end);
 // what can stand alone has moved out (ctSource, readoutWiring, labelmapProbe, frameStreamer).
