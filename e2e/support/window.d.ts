@@ -11,6 +11,7 @@ interface CtawViewerHooks {
   huAt(indices: number[]): number[];
   huSlice(k: number): number[];
   scroll(viewportId: string, delta: number): void;
+  viewState(viewportId: string): { focalPoint: number[]; parallelScale: number; voiRange: { lower: number; upper: number } | null } | null;
   readonly viewsUp: boolean;
 }
 /** The read open on the viewer page (src/read/readSession.ts). */
