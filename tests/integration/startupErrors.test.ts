@@ -49,7 +49,7 @@ async function start(settings: Record<string, string>): Promise<Exit> {
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     // A server that starts after all is a failure of the test, not a hang. (Each case ends in 1-4 s
     // on an idle machine; the admin password case opens a database, which is CPU-bound.)
-    const timer = setTimeout(() => child.kill('SIGKILL'), 50_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 150_000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
