@@ -6,7 +6,9 @@
 # (Python, standard library), which also runs as is on a machine with a real GPU. review: the
 # agreement metrics of two readers' labelmaps and a 10,000-case study's statistics in Node
 # (bench/review.ts, bench/studyStats.ts), then opening a lead's review in Chromium against its
-# own Orthanc and an in-process gateway (bench/reviewOpen.ts).
+# own Orthanc and an in-process gateway (bench/reviewOpen.ts). quant needs neither: lung masks,
+# involvement update and lesion suggestion on a 512×512×300 CT and the suggestion's slice
+# sensitivity and specificity on the shared COVID-19 CT, in Node (bench/quant.ts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh >&2
@@ -23,7 +25,11 @@ run_review() {
   node_modules/.bin/tsx bench/review.ts
   node_modules/.bin/tsx bench/studyStats.ts
 }
+run_quant() {
+  node_modules/.bin/tsx bench/quant.ts
+}
 if [ "$group" = render ]; then run_render; exit; fi
+if [ "$group" = quant ]; then run_quant; exit; fi
 source scripts/stack.sh
 ORTHANC_PORT="${CTAW_BENCH_ORTHANC_PORT:-18644}"
 APP_PORT="${CTAW_BENCH_PORT:-5182}"
@@ -38,6 +44,6 @@ run_group() {
 case "$group" in
   viewer|contouring|seg|server) run_group "$group" ;;
   review) run_review; node_modules/.bin/tsx bench/reviewOpen.ts "$CTAW_ORTHANC_URL" ;;
-  all) run_group viewer; run_group contouring; run_group seg; run_group server; run_review; node_modules/.bin/tsx bench/reviewOpen.ts "$CTAW_ORTHANC_URL"; run_render ;;
-  *) echo "unknown bench group: $group (known: viewer, contouring, seg, server, render, review)" >&2; exit 2 ;;
+  all) run_group viewer; run_group contouring; run_group seg; run_group server; run_review; node_modules/.bin/tsx bench/reviewOpen.ts "$CTAW_ORTHANC_URL"; run_quant; run_render ;;
+  *) echo "unknown bench group: $group (known: viewer, contouring, seg, server, render, review, quant)" >&2; exit 2 ;;
 esac

@@ -17,6 +17,8 @@ interface CtawViewerHooks {
 /** The read open on the viewer page (src/read/readSession.ts). */
 interface CtawReadHooks {
   ownSegSeriesUid(): Promise<string>;
+  /** the read's quantification (src/read/readQuantification.ts), once its tools are shown */
+  quant?: { lungRuns(): number[]; componentVoxels(id: number): Uint32Array } | null;
 }
 interface Window {
   __ctawViewer?: CtawViewerHooks;

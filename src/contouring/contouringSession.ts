@@ -1,7 +1,7 @@
 // The contouring side of an open series: turns strokes on the MPR views into labelmap edits
 // under the active tool, keeps the display, statistics and undo state in step, and carries out
 // the segment panel's commands. Owns the labelmap bytes through its LabelmapEditor.
-// Longer than most files here (~660 lines) for a reason: it is the one place where an input event
+// Longer than most files here (~690 lines) for a reason: it is the one place where an input event
 // becomes an edit, and each tool's path (stroke, scissors, region growing, island tools) must
 // update the editor, the overlays, the 3D view's pending slices, the statistics and the undo state
 // in the same order; the geometry, the editing and the display it calls are modules of their own.
@@ -73,6 +73,8 @@ export class ContouringSession {
   readonly timings: PaintTiming[] = [];
   /** Told which axial slices an edit changed ([] when only the segment list changed). */
   onEdited: ((slices: number[]) => void) | null = null;
+  /** Told when the labelmap was rewritten wholesale (a draft restored, a result or a file loaded): figures kept per voxel must recount. */
+  onLabelmapReplaced: (() => void) | null = null;
 
   constructor(
     readonly engine: RenderingEngine,
@@ -130,12 +132,21 @@ export class ContouringSession {
    * stay on the views the session was made with. Returns what removes the overlays.
    */
   mirror(viewportIds: string[], colors: LabelColors): { redraw: () => void; remove: () => void } {
+    return this.overlayOf(this.display.data, viewportIds, colors);
+  }
+
+  /**
+   * Draws another mask on this grid (one byte per voxel: the read's lung masks, a lesion
+   * suggestion's preview), read-only, over MPR views with its own colours, following their
+   * cameras. Returns what redraws it (after the mask changed) and what removes it.
+   */
+  overlayOf(data: Uint8Array, viewportIds: string[], colors: LabelColors): { redraw: () => void; remove: () => void } {
     const overlays: SliceOverlay[] = [];
     const cleanups: Array<() => void> = [];
     for (const id of viewportIds) {
       const element = this.elements[id];
       if (!element) continue;
-      const overlay = new SliceOverlay(element, () => this.viewport(id), this.frame, this.display.data, colors);
+      const overlay = new SliceOverlay(element, () => this.viewport(id), this.frame, data, colors);
       overlays.push(overlay);
       const onCamera = () => overlay.sync();
       element.addEventListener(CoreEnums.Events.CAMERA_MODIFIED, onCamera);
@@ -561,6 +572,26 @@ export class ContouringSession {
     this.editor.stats.rebuild(this.editor.labelmap.data, this.hu);
     for (let k = 0; k < this.frame.dims[2]; k++) this.pending3d.add(k);
     this.publishStats();
+    this.onLabelmapReplaced?.();
+  }
+
+  /**
+   * Writes the given voxels into the active segment as one undoable edit under the paint rule
+   * (locked segments and "paint only over empty voxels" hold): an accepted lesion suggestion.
+   * Returns how many voxels changed.
+   */
+  paintVoxels(indices: ArrayLike<number>, label: string): number {
+    const active = this.activeSegment();
+    if (!active || active.locked) {
+      this.store.set({ notice: active ? `"${active.label}" is locked: unlock it to edit.` : 'Add a segment to paint on.' });
+      return 0;
+    }
+    this.cancelStroke();
+    this.editor.begin(label, this.rule(false));
+    this.editor.writeAll(indices);
+    const edit = this.editor.end();
+    this.finishEdit(edit);
+    return edit.voxels;
   }
 
   rename(value: number, label: string): void {

@@ -21,6 +21,11 @@ export class LabelmapEditor {
   private label = '';
   private readonly boxLo: [number, number, number] = [Infinity, Infinity, Infinity];
   private readonly boxHi: [number, number, number] = [-Infinity, -Infinity, -Infinity];
+  /**
+   * Told every voxel that changes (index, label before, label after), as the statistics are:
+   * for figures kept live from the changed voxels only (the read's involvement of the lungs).
+   */
+  onVoxelChanged: ((index: number, from: number, to: number) => void) | null = null;
 
   constructor(
     readonly labelmap: Labelmap,
@@ -56,6 +61,7 @@ export class LabelmapEditor {
     labels[index] = next;
     this.recorder!.record(index, current);
     this.stats.move(hu, current, next);
+    this.onVoxelChanged?.(index, current, next);
     const k = (index / this.plane) | 0;
     const nx = this.labelmap.dims[0];
     const r = index - k * this.plane;
@@ -111,7 +117,10 @@ export class LabelmapEditor {
 
   private replay(step: EditStep, side: 'before' | 'after'): EditResult {
     const hu = this.hu;
-    const slices = applyStep(this.labelmap.data, step, side, this.plane, (index, from, to) => this.stats.move(hu[index], from, to));
+    const slices = applyStep(this.labelmap.data, step, side, this.plane, (index, from, to) => {
+      this.stats.move(hu[index], from, to);
+      this.onVoxelChanged?.(index, from, to);
+    });
     return { slices, voxels: step.voxels };
   }
 }

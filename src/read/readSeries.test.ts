@@ -46,7 +46,7 @@ describe("a reader's result series", () => {
 
     const db = new LocalDb(name);
     await db.open();
-    expect(db.verno).toBe(4);
+    expect(db.verno).toBe(5);
     expect((await db.drafts.get(['study/ct', 'Ann']))?.version).toBe(3);
     const legacy = await legacySeriesUids('study/ct', 'Ann');
     expect(await seriesForSubmit(db, 'study/ct', 'Ann')).toMatchObject({ segSeriesUid: legacy.seg, formSeriesUid: legacy.form, origin: 'legacy' });

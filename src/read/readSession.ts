@@ -18,6 +18,7 @@ import { latestInSeries, type ServerResult } from '../sync/serverResults.ts';
 import { submitRead } from '../sync/submitRead.ts';
 import type { LabelmapTools } from '../viewer/labelmapOwner.ts';
 import type { ReadOwner } from './readOwner.ts';
+import { startQuantification, type ReadQuantification } from './readQuantification.ts';
 import { newUid } from '../sync/dicomUid.ts';
 import { candidateSegSeries, consensusSeriesDescription, knownReadSeries, legacySeriesUids, rememberReadSeries, segSeriesDescription, seriesForSubmit } from './readSeries.ts';
 
@@ -49,6 +50,8 @@ export class ReadSession implements ReadOwner {
   autosave: DraftAutosave | null = null;
   /** the read form of this case (answers, measurements), once the tools are up */
   readForm: ReadFormSession | null = null;
+  /** lung masks, involvement and lesion suggestion of this read, once the tools are up */
+  quant: ReadQuantification | null = null;
   /** time to restore the draft on open (benchmark) */
   draftRestoreMs = 0;
   readonly caseKey: string;
@@ -107,6 +110,7 @@ export class ReadSession implements ReadOwner {
     const tools = this.tools;
     if (!tools || this.destroyed) return;
     void this.checkServerResult();
+    this.quant = startQuantification(this.db, this.caseKey, this.target.reader, tools);
     this.readForm = new tools.runtime.ReadFormSession(this.db, this.caseKey, this.target.reader, tools.config.form);
     const { engine, elements, mprIds, volume } = tools.views;
     await this.readForm.start(engine, elements, mprIds, volume);
@@ -263,6 +267,8 @@ export class ReadSession implements ReadOwner {
     this.autosave = null;
     this.readForm?.destroy();
     this.readForm = null;
+    this.quant?.destroy();
+    this.quant = null;
     if (this.tools) this.tools.contouring.onEdited = null;
     this.tools = null;
   }

@@ -22,12 +22,14 @@ describe('local database migrations', () => {
 
     const db = new LocalDb(name);
     await db.open();
-    expect(db.verno).toBe(4);
+    expect(db.verno).toBe(5);
     expect((await db.drafts.get(['a/b', 'Reader']))?.version).toBe(7);
     const queued = await db.outbox.toArray();
     expect(queued.map((o) => [o.sopInstanceUid, o.state, Array.from(o.body)])).toEqual([['2.25.9', 'waiting', [1, 2, 3]]]);
     await db.offlineSeries.put({ studyUid: 's', seriesUid: 'r', frames: 3, bytes: 10, savedAt: 5 });
     expect(await db.offlineSeries.get(['s', 'r'])).toMatchObject({ frames: 3 });
+    await db.quant.put({ caseKey: 'a/b', user: 'Reader', method: 'm', dims: [4, 4, 2], rightMl: 1, leftMl: 2, bytes: new Uint8Array([1]), updatedAt: 3 });
+    expect(await db.quant.get(['a/b', 'Reader'])).toMatchObject({ rightMl: 1, leftMl: 2 });
     db.close();
   });
 });

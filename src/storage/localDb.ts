@@ -98,6 +98,23 @@ export interface ReadSeriesRecord {
   createdAt: number;
 }
 
+/**
+ * The automatic lung masks of a case, kept with the reader's draft so that reopening it does not
+ * compute them again. Not part of the read: they never go into the SEG.
+ */
+export interface QuantRecord {
+  caseKey: string;
+  user: string;
+  /** which algorithm made the mask: a mask from another one is computed afresh */
+  method: string;
+  dims: [number, number, number];
+  rightMl: number;
+  leftMl: number;
+  /** the LUNG values of every voxel, deflate-compressed (a few hundred KB for a chest CT) */
+  bytes: Uint8Array;
+  updatedAt: number;
+}
+
 export class LocalDb extends Dexie {
   drafts!: Table<DraftRecord, [string, string]>;
   draftSlices!: Table<DraftSliceRecord, [string, string, number]>;
@@ -108,6 +125,7 @@ export class LocalDb extends Dexie {
   offlineSeries!: Table<OfflineSeriesRecord, [string, string]>;
   measurements!: Table<MeasurementRecord, [string, string, string]>;
   readSeries!: Table<ReadSeriesRecord, [string, string]>;
+  quant!: Table<QuantRecord, [string, string]>;
 
   constructor(name = 'ctaw') {
     super(name);
@@ -135,6 +153,10 @@ export class LocalDb extends Dexie {
     // since the UID is a SHA-256 that an upgrade transaction cannot wait for.
     this.version(4).stores({
       readSeries: '[caseKey+user]',
+    });
+    // Version 5: the automatic lung masks of a read (src/read/readQuantification.ts). New table.
+    this.version(5).stores({
+      quant: '[caseKey+user]',
     });
   }
 }

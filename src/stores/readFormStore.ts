@@ -15,7 +15,7 @@ export interface ReadFormState {
   measuring: { kind: MeasurementKind; itemId: string | null } | null;
   selectedMeasurement: string | null;
   /** which side panel the reader looks at */
-  panel: 'segments' | 'form';
+  panel: 'segments' | 'form' | 'quant';
   set: (patch: Partial<ReadFormState>) => void;
   setAnswer: (itemId: string, value: FormAnswer) => void;
 }

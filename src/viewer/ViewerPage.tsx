@@ -18,6 +18,7 @@ import { ReadSession } from '../read/readSession.ts';
 import { CompareRead } from '../read/compareRead.ts';
 import { ConsensusRead } from '../read/consensusRead.ts';
 import { ReviewPanel } from '../review/ui/ReviewPanel.tsx';
+import { QuantPanel } from '../quant/ui/QuantPanel.tsx';
 import { localDb } from '../storage/localDb.ts';
 import { useProfileStore } from '../stores/profileStore.ts';
 import { useReadFormStore } from '../stores/readFormStore.ts';
@@ -197,15 +198,22 @@ function ReadSide({ read }: { read: () => ReadOwner | null }) {
 /** Segments or the read form, one at a time beside the views, so the views keep their size. */
 function SidePanel({ session, read, form }: { session: () => ContouringSession | null; read: () => ReadOwner | null; form: ReadFormActions }) {
   const panel = useReadFormStore((s) => s.panel);
-  const setPanel = (p: 'segments' | 'form') => useReadFormStore.getState().set({ panel: p });
+  const setPanel = (p: 'segments' | 'form' | 'quant') => useReadFormStore.getState().set({ panel: p });
+  const quant = () => {
+    const owner = read();
+    return owner instanceof ReadSession ? owner.quant : null;
+  };
   return (
     <div className="side-panel">
       <div className="side-tabs" role="tablist" aria-label="Side panel">
         <button role="tab" aria-selected={panel === 'segments'} data-panel="segments" onClick={() => setPanel('segments')}>Segments</button>
         <button role="tab" aria-selected={panel === 'form'} data-panel="form" onClick={() => setPanel('form')}>Read form</button>
+        <button role="tab" aria-selected={panel === 'quant'} data-panel="quant" onClick={() => setPanel('quant')}>Quantification</button>
       </div>
       {panel === 'segments' ? (
         <ContouringPanel session={session} read={<ReadSide read={read} />} />
+      ) : panel === 'quant' ? (
+        <QuantPanel quant={quant} ownRead={read() instanceof ReadSession} />
       ) : (
         <aside className="contour-panel" aria-label="Read form">
           <SubmitBar submit={() => read()?.submit() ?? Promise.reject(new Error('the case is closed'))} />

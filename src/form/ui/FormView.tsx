@@ -18,6 +18,8 @@ export interface FormViewProps {
   onMeasure?(itemId: string): void;
   /** Shows the linked measurement in the views. */
   onJumpToMeasurement?(itemId: string): void;
+  /** Shown under an item's help (a figure measured on the images beside the reader's own answer). */
+  itemNote?(itemId: string): ReactNode;
   disabled?: boolean;
 }
 
@@ -146,6 +148,7 @@ function ChoiceField({ item, value, issues, props }: ItemProps<ChoiceItem>) {
         <Required item={item} />
       </legend>
       <Help item={item} />
+      {props.itemNote?.(item.id)}
       <div className="form-options">
         {item.choices.map((choice, n) => (
           <label className="form-option" key={choice.value}>

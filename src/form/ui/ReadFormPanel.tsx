@@ -7,6 +7,10 @@ import { allItems } from '../formSchema.ts';
 import { FormView } from './FormView.tsx';
 import { measurementLabel, type MeasurementKind } from '../../measure/measurementModel.ts';
 import type { ReadFormSession } from '../readFormSession.ts';
+import { useQuantStore } from '../../stores/quantStore.ts';
+
+/** The form item the measured involvement is shown beside (the reader's answer stays theirs). */
+const MEASURED_EXTENT_ITEM = 'pneumonia_extent';
 
 export interface ReadFormActions {
   session: () => ReadFormSession | null;
@@ -20,6 +24,7 @@ export function ReadFormPanel({ actions }: { actions: ReadFormActions }) {
   const s = useReadFormStore(
     useShallow((st) => ({ schema: st.schema, schemaError: st.schemaError, answers: st.answers, showIssues: st.showIssues, measurements: st.measurements, measuring: st.measuring, selected: st.selectedMeasurement })),
   );
+  const measuredPct = useQuantStore((st) => st.involvement?.involvement_pct.total ?? null);
   const run = (f: (session: ReadFormSession) => void) => {
     const session = actions.session();
     if (session) f(session);
@@ -64,6 +69,13 @@ export function ReadFormPanel({ actions }: { actions: ReadFormActions }) {
           arm(item?.type === 'measurement' ? item.measurementKind : 'length', itemId);
         }}
         onJumpToMeasurement={(itemId) => run((session) => session.jumpToItem(itemId))}
+        itemNote={(itemId) =>
+          itemId === MEASURED_EXTENT_ITEM && measuredPct !== null ? (
+            <p className="form-help form-measured" data-testid="measured-extent" data-value={measuredPct}>
+              measured: {measuredPct.toFixed(1)} % of lung (lesion segments in the automatic lung masks)
+            </p>
+          ) : null
+        }
       />
       {s.measurements.length > 0 && (
         <section className="measurement-list" aria-label="Measurements">

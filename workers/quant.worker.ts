@@ -1,0 +1,44 @@
+// Lung masks and lesion suggestions off the main thread: each is one to several seconds of
+// work over a chest CT, which would otherwise freeze painting and scrolling while it runs.
+// The CT arrives once (a copy the worker owns) and is kept for the requests that follow.
+import type { CtVolume } from '../src/quant/ctVolume.ts';
+import { segmentLungs } from '../src/quant/lungMask.ts';
+import { suggestLesions } from '../src/quant/lesionSuggestion.ts';
+import type { QuantRequest, QuantResponse } from '../src/quant/quantWorkerClient.ts';
+
+export interface QuantWorkerState {
+  ct: CtVolume | null;
+}
+
+/** Runs one request, posting progress on the way; Node tests call this directly (no worker scope there). */
+export function handleQuantRequest(state: QuantWorkerState, request: QuantRequest, post: (response: QuantResponse, transfer: ArrayBuffer[]) => void): void {
+  const { id } = request;
+  const progress = (fraction: number, stage: string) => post({ id, kind: 'progress', fraction, stage }, []);
+  try {
+    if (request.ct) state.ct = request.ct;
+    const ct = state.ct;
+    if (!ct) throw new Error('the quantification worker has no CT: send it with the request');
+    if (request.op === 'lungs') {
+      const result = segmentLungs(ct, progress);
+      post({ id, kind: 'lungs', result }, [result.labels.buffer as ArrayBuffer]);
+      return;
+    }
+    if (request.op === 'suggest') {
+      const result = suggestLesions(ct, request.lungs, request.options ?? {}, progress);
+      post({ id, kind: 'suggest', result }, [result.labels.buffer as ArrayBuffer]);
+      return;
+    }
+    const op: unknown = (request as { op: unknown }).op;
+    throw new Error(`unknown quantification worker operation ${String(op)}`);
+  } catch (e) {
+    const error = e instanceof Error ? { name: e.name, message: e.message } : { name: 'Error', message: String(e) };
+    post({ id, kind: 'error', error }, []);
+  }
+}
+
+if ('WorkerGlobalScope' in globalThis) {
+  const state: QuantWorkerState = { ct: null };
+  self.addEventListener('message', (event: MessageEvent<QuantRequest>) => {
+    handleQuantRequest(state, event.data, (response, transfer) => self.postMessage(response, { transfer }));
+  });
+}
