@@ -29,10 +29,12 @@ if [ -z "$only" ]; then
   stage "type check" npm run --silent typecheck
   stage "unit tests" node_modules/.bin/vitest run
 fi
-stage "build" node_modules/.bin/vite build --logLevel error
-
-# CTAW_TEST_NAME: another name (and ports) lets a second run go on beside this one.
+# CTAW_TEST_NAME: another name (and ports) lets a second run go on beside this one, with its own
+# build of the app (a second build into dist/ would pull files from under the first run's server).
 NAME="${CTAW_TEST_NAME:-test}"
+if [ "$NAME" = test ]; then DIST=dist; else DIST=".data/$NAME-dist"; fi
+export CTAW_DIST="$PWD/$DIST"
+stage "build" node_modules/.bin/vite build --logLevel error --outDir "$DIST" --emptyOutDir
 rm -rf ".data/$NAME-orthanc"
 stack_up "$NAME" "$ORTHANC_PORT" "$APP_PORT" || exit 1
 stage "test data" node_modules/.bin/tsx scripts/test-fixtures.ts "$CTAW_ORTHANC_URL"
