@@ -124,6 +124,9 @@ test('a draft saved before the IndexedDB migration (schema version 3) opens afte
         };
       }),
   );
-  expect(after.version).toBe(40);
+  // Migrated through every later version (Dexie's version N is IndexedDB's N × 10): 4 added the
+  // result series UIDs, 5 the kept lung masks.
+  expect(after.version).toBe(50);
   expect(after.stores).toContain('readSeries');
+  expect(after.stores).toContain('quant');
 });
