@@ -6,13 +6,35 @@
 import { expect, test, type Page } from '@playwright/test';
 import { measureInvolvement } from '../src/quant/involvement.ts';
 import { zoneOfSlice } from '../src/quant/lungZones.ts';
-import { LUNG } from '../src/quant/ctVolume.ts';
+import { LUNG, type CtVolume } from '../src/quant/ctVolume.ts';
+import { lesionBiomarkers } from '../src/quant/lesionBiomarkers.ts';
+import { readFigures } from '../src/quant/readFigures.ts';
+import { decodeSr } from '../src/sr/srDecoder.ts';
+import { dciodvfy } from '../src/dicom/dicomTools.testSupport.ts';
 import { fixtures } from './support/fixtures.ts';
 import { nameReader, segInstancesOnServer } from './support/reader.ts';
 import { answerRequiredItems, showPanel } from './support/readForm.ts';
 import { labelIndices, openForContouring, setToolOptions, stroke, worldAt, worldToIjk, type Geometry } from './support/contouring.ts';
 import { worldToPage } from './support/viewerPage.ts';
-import { decodeOnOpenCt, fetchInstance, indicesOf, waitForOutboxSent } from './support/serverSeg.ts';
+import { decodeOnOpenCt, fetchInstance, indicesOf, outboxSops, waitForOutboxSent } from './support/serverSeg.ts';
+
+const base = process.env.CTAW_BASE_URL ?? 'http://127.0.0.1:5181';
+
+/**
+ * The page's grid with no HU: the figures compared here (voxels, volume, longest diameter, lung,
+ * zone, centroid) depend on the voxels and the lung mask only, and the CT's HU would be a 100 MB
+ * copy out of the page.
+ */
+function gridOnly(g: Geometry): CtVolume {
+  const [nx, ny, nz] = g.dimensions;
+  return { dims: [nx, ny, nz], spacing: g.spacing as [number, number, number], origin: g.origin as [number, number, number], direction: g.direction, hu: new Int16Array(nx * ny * nz) };
+}
+
+function maskOf(voxels: number, indices: number[]): Uint8Array {
+  const mask = new Uint8Array(voxels);
+  for (const n of indices) mask[n] = 1;
+  return mask;
+}
 
 const fx = fixtures();
 
@@ -158,6 +180,23 @@ test('lungs found on open, a stroke in the right lower zone measured live as the
   await expect(page.getByTestId('severity-6zone')).toHaveAttribute('data-value', String(expected.severity_score_6zone));
   await expect(page.getByTestId('zone-right_upper')).toHaveAttribute('data-pct', '0');
 
+  // The lesion table, measured in the worker once painting paused: the stroke is one lesion,
+  // with the figures the pure module gives for it.
+  const strokeLesions = lesionBiomarkers(gridOnly(g), labels, lungs);
+  expect(strokeLesions).toHaveLength(1);
+  const lesionRows = page.locator('[data-testid="lesion-table"] tr[data-lesion-id]');
+  await expect(lesionRows).toHaveCount(1, { timeout: 30_000 });
+  await expect(lesionRows.first()).toHaveAttribute('data-volume-ml', String(strokeLesions[0].volume_ml));
+  await expect(lesionRows.first()).toHaveAttribute('data-lesion-id', '1');
+  await expect(lesionRows.first()).toContainText('Right lower');
+  // A click on the row brings the views to the lesion's centroid.
+  const centroidK = Math.round(strokeLesions[0].centroid_ijk[2]);
+  await goToAxialSlice(page, g, Math.min(nz - 1, centroidK + 8));
+  await lesionRows.first().click();
+  const axialBox = (await page.locator('[data-viewport="axial"]').boundingBox())!;
+  const axialCentre = { x: axialBox.x + axialBox.width / 2, y: axialBox.y + axialBox.height / 2 };
+  await expect.poll(async () => Math.round(worldToIjk(g, await worldAt(page, 'axial', axialCentre))[2])).toBe(centroidK);
+
   // The form shows the measured extent beside the reader's own answer.
   await showPanel(page, 'form');
   await expect(page.getByTestId('measured-extent')).toHaveAttribute('data-value', String(expected.involvement_pct.total));
@@ -217,4 +256,46 @@ test('lungs found on open, a stroke in the right lower zone measured live as the
   expect(indicesOf(decoded.labels, 1)).toEqual(read);
   expect(decoded.labels.reduce((n, v) => n + (v !== 0 ? 1 : 0), 0)).toBe(read.length);
   expect(decoded.segments.map((s) => s.label)).not.toContain('Right lung');
+
+  // The read form's SR carries the figures of exactly what was submitted.
+  const readMask = maskOf(voxels, read);
+  const submittedLesions = lesionBiomarkers(gridOnly(g), readMask, lungs);
+  const [formSop] = await outboxSops(page, 'form');
+  const found = (await (await fetch(`${base}/dicom-web/studies/${fx.covid.studyUid}/instances?SOPInstanceUID=${formSop}`)).json()) as Array<Record<string, { Value?: string[] }>>;
+  expect(found).toHaveLength(1);
+  const srBytes = await fetchInstance(fx.covid.studyUid, found[0]['0020000E'].Value![0], formSop);
+  expect(dciodvfy(srBytes, 'quant-sr.dcm').errors).toEqual([]);
+  const q = decodeSr(srBytes).quantification;
+  expect(q, 'the SR holds the quantification').toBeDefined();
+  expect(q!.lesions.map((l) => l.volumeMl)).toEqual(submittedLesions.map((l) => l.volume_ml));
+  expect(q!.lesions.map((l) => l.longestDiameterMm)).toEqual(submittedLesions.map((l) => l.longest_diameter_mm));
+  const submittedInvolvement = measureInvolvement(lungs, readMask, [1], [nx, ny, nz], g.spacing as [number, number, number], g.direction);
+  expect(q!.involvementPct).toEqual(submittedInvolvement.involvement_pct);
+  expect(q!.severityScore6Zone).toBe(submittedInvolvement.severity_score_6zone);
+
+  // Lobes: the reader adds the RLL from the study's lobes and paints it over the lesion's lower
+  // edge; the lobe takes in the lesion it touches, and its % is what the pure module gives.
+  await showPanel(page, 'segments');
+  await page.getByTestId('add-optional-segment').selectOption('RLL (lobe)');
+  const lobeValue = await page.evaluate(() => (window.__ctawContouringStore!.getState() as unknown as { activeValue: number }).activeValue);
+  await goToAxialSlice(page, g, at[2]);
+  const lobeFrom = await worldToPage(page, 'axial', ijkToWorld(g, [at[0], at[1] + 6, at[2]]));
+  const lobeTo = await worldToPage(page, 'axial', ijkToWorld(g, [at[0] + 6, at[1] + 6, at[2]]));
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.keyboard.press('b');
+  await stroke(page, lobeFrom, lobeTo);
+  const lobeVoxels = await labelIndices(page, lobeValue);
+  expect(lobeVoxels.length).toBeGreaterThan(100);
+  const withLobe = maskOf(voxels, await labelIndices(page, 1));
+  for (const n of lobeVoxels) withLobe[n] = lobeValue;
+  const lobeFigures = readFigures(gridOnly(g), lungs, { labels: withLobe, lesionValues: [1, 2, 3], lobeValues: [[], [], [lobeValue], [], []] });
+  const rllExpected = lobeFigures.lobes![2];
+  expect(rllExpected.pct).toBeGreaterThan(0);
+  await showQuant(page);
+  const rll = page.getByTestId('lobe-RLL');
+  await expect.poll(async () => Number(await rll.getAttribute('data-pct')), { timeout: 30_000 }).toBe(rllExpected.pct);
+  await expect(rll).toHaveAttribute('data-score', String(rllExpected.score));
+  // Four lobes undrawn: no 25-point score yet.
+  await expect(page.getByTestId('severity-lobar')).toHaveAttribute('data-value', '');
+  await expect(page.getByTestId('lobe-RUL')).toHaveAttribute('data-pct', '0');
 });

@@ -4,6 +4,7 @@ import type { QuantResponse } from '../src/quant/quantWorkerClient.ts';
 import { chestPhantom } from '../src/quant/phantom.testSupport.ts';
 import { segmentLungs } from '../src/quant/lungMask.ts';
 import { suggestLesions } from '../src/quant/lesionSuggestion.ts';
+import { readFigures } from '../src/quant/readFigures.ts';
 
 function run(state: QuantWorkerState, request: Parameters<typeof handleQuantRequest>[1]) {
   const posted: Array<{ response: QuantResponse; transfer: ArrayBuffer[] }> = [];
@@ -33,6 +34,20 @@ describe('the quantification worker', () => {
     const last = run(state, { id: 4, op: 'suggest', lungs }).at(-1)!.response;
     expect(last.kind).toBe('suggest');
     if (last.kind === 'suggest') expect(last.result.components).toEqual(suggestLesions(ct, lungs).components);
+  });
+
+  it('measures the read on the lung mask sent once and kept for the next request', () => {
+    const state: QuantWorkerState = { ct };
+    const lungs = segmentLungs(ct).labels;
+    const labels = new Uint8Array(lungs.length);
+    for (let n = 0; n < labels.length; n += 97) if (lungs[n] !== 0) labels[n] = 1;
+    const request = { labels, lesionValues: [1], lobeValues: [[], [], [], [], []] };
+    const first = run(state, { id: 6, op: 'figures', lungs, ...request }).at(-1)!.response;
+    expect(first).toEqual({ id: 6, kind: 'figures', result: readFigures(ct, lungs, request) });
+    expect(state.lungs).toBe(lungs);
+    const again = run(state, { id: 7, op: 'figures', ...request }).at(-1)!.response;
+    expect(again.kind).toBe('figures');
+    expect(run({ ct }, { id: 8, op: 'figures', ...request }).at(-1)!.response.kind).toBe('error');
   });
 
   it('answers an error without a CT', () => {

@@ -1,13 +1,16 @@
-// Lung masks and lesion suggestions off the main thread: each is one to several seconds of
+// Lung masks, lesion suggestions and the figures of a read (lesion biomarkers, lobes) off the main thread: each is one to several seconds of
 // work over a chest CT, which would otherwise freeze painting and scrolling while it runs.
 // The CT arrives once (a copy the worker owns) and is kept for the requests that follow.
 import type { CtVolume } from '../src/quant/ctVolume.ts';
 import { segmentLungs } from '../src/quant/lungMask.ts';
 import { suggestLesions } from '../src/quant/lesionSuggestion.ts';
+import { readFigures } from '../src/quant/readFigures.ts';
 import type { QuantRequest, QuantResponse } from '../src/quant/quantWorkerClient.ts';
 
 export interface QuantWorkerState {
   ct: CtVolume | null;
+  /** the lung mask of the last figures request */
+  lungs?: Uint8Array | null;
 }
 
 /** Runs one request, posting progress on the way; Node tests call this directly (no worker scope there). */
@@ -26,6 +29,13 @@ export function handleQuantRequest(state: QuantWorkerState, request: QuantReques
     if (request.op === 'suggest') {
       const result = suggestLesions(ct, request.lungs, request.options ?? {}, progress);
       post({ id, kind: 'suggest', result }, [result.labels.buffer as ArrayBuffer]);
+      return;
+    }
+    if (request.op === 'figures') {
+      if (request.lungs) state.lungs = request.lungs;
+      const lungs = state.lungs;
+      if (!lungs) throw new Error('the quantification worker has no lung mask: send it with the request');
+      post({ id, kind: 'figures', result: readFigures(ct, lungs, request) }, []);
       return;
     }
     const op: unknown = (request as { op: unknown }).op;

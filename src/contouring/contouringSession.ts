@@ -8,7 +8,7 @@
 import { Enums as CoreEnums, type RenderingEngine, type Types } from '@cornerstonejs/core';
 import { useContouringStore, type PaintTool } from '../stores/contouringStore.ts';
 import type { Rgb } from '../model/color.ts';
-import { EXTRA_COLORS, initialSegments, type DraftSegment } from '../model/segment.ts';
+import { EXTRA_COLORS, initialSegments, type DraftSegment, type SegmentDefinition } from '../model/segment.ts';
 import type { StudyConfig } from '../model/studyConfig.ts';
 import { toolLabel } from './toolLabels.ts';
 import { axisOfNormal, forEachInBallStroke, forEachInDiscStroke, inPlane, worldToIJK, type GridFrame } from './brushGeometry.ts';
@@ -93,9 +93,12 @@ export class ContouringSession {
     const segments = initialSegments(config.segments);
     this.store.set({ segments, activeValue: 1, ready: false, stats: {}, canUndo: false, canRedo: false, notice: null, view3dStale: false, auto3d: !softwareWebGl });
     this.newSegmentConcepts = config.newSegment;
+    this.optionalSegments = config.optionalSegments ?? [];
   }
 
   private readonly newSegmentConcepts: StudyConfig['newSegment'];
+  /** the study's segments a reader adds from a list (the lobes) */
+  readonly optionalSegments: readonly SegmentDefinition[];
 
   private get store() {
     return useContouringStore.getState();
@@ -523,7 +526,8 @@ export class ContouringSession {
     this.store.set({ activeValue: segments[(n + step + segments.length) % segments.length].value });
   }
 
-  addSegment(label?: string): void {
+  /** A new segment: a plain one with the study's new-segment codes, or one of the study's optional segments. */
+  addSegment(label?: string, definition?: SegmentDefinition): void {
     const { segments } = this.store;
     const used = new Set([...segments.map((s) => s.value), ...this.removed.keys()]);
     let value = 1;
@@ -532,13 +536,13 @@ export class ContouringSession {
       this.store.set({ notice: 'A labelmap holds at most 255 segments.' });
       return;
     }
-    const color = EXTRA_COLORS[(value - 1) % EXTRA_COLORS.length];
+    const color = definition?.color ?? EXTRA_COLORS[(value - 1) % EXTRA_COLORS.length];
     const segment: DraftSegment = {
       value,
-      label: label ?? `Segment ${value}`,
+      label: label ?? definition?.label ?? `Segment ${value}`,
       color,
-      category: this.newSegmentConcepts.category,
-      type: this.newSegmentConcepts.type,
+      category: definition?.category ?? this.newSegmentConcepts.category,
+      type: definition?.type ?? this.newSegmentConcepts.type,
       visible: true,
       locked: false,
     };

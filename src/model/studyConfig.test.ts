@@ -22,5 +22,19 @@ describe('study configuration', () => {
     expect(() => parseStudyConfig({ ...shipped, form: 'https://elsewhere.example/form.json' })).toThrow(/"form" must be a path/);
     expect(() => parseStudyConfig({ ...shipped, form: '/forms/../x.json' })).toThrow(/"form"/);
     expect(parseStudyConfig({ ...shipped, form: undefined }).form).toBeNull();
+    expect(() => parseStudyConfig({ ...shipped, optionalSegments: {} })).toThrow(/"optionalSegments"/);
+    expect(() => parseStudyConfig({ ...shipped, optionalSegments: [shipped.segments[0]] })).toThrow(/optionalSegments\[0\]: the label "Ground-glass opacity" is used twice/);
+  });
+
+  it('offers the five lobes as optional segments, typed by their SNOMED CT codes', () => {
+    const config = parseStudyConfig(shipped);
+    expect(config.optionalSegments!.map((s) => [s.label, s.type.value, s.category.value])).toEqual([
+      ['RUL (lobe)', '45653009', '91723000'],
+      ['RML (lobe)', '72481006', '91723000'],
+      ['RLL (lobe)', '90572001', '91723000'],
+      ['LUL (lobe)', '44714003', '91723000'],
+      ['LLL (lobe)', '41224006', '91723000'],
+    ]);
+    expect(parseStudyConfig({ ...shipped, optionalSegments: undefined }).optionalSegments).toEqual([]);
   });
 });

@@ -16,6 +16,11 @@ export interface StudyConfig {
   version: number;
   study: string;
   segments: SegmentDefinition[];
+  /**
+   * Segments a reader may add from a list but does not start with (the lobes, for the lobar
+   * score): in every labelmap they would be empty segments of every SEG otherwise.
+   */
+  optionalSegments?: SegmentDefinition[];
   newSegment: { category: CodedConcept; type: CodedConcept };
   /** URL of the study's read form schema (a JSON file beside this one); null: no form */
   form: string | null;
@@ -47,19 +52,24 @@ export function parseStudyConfig(json: unknown): StudyConfig {
   if (!Array.isArray(json.segments) || json.segments.length === 0) throw new StudyConfigError('"segments" must list at least one segment');
   if (json.segments.length > 255) throw new StudyConfigError('at most 255 segments fit a one-byte labelmap');
   const labels = new Set<string>();
-  const segments = json.segments.map((s: unknown, n: number) => {
-    const where = `segments[${n}]`;
+  const definition = (list: string) => (s: unknown, n: number): SegmentDefinition => {
+    const where = `${list}[${n}]`;
     if (!isObject(s) || typeof s.label !== 'string' || !s.label.trim()) throw new StudyConfigError(`${where} needs a "label"`);
     if (labels.has(s.label)) throw new StudyConfigError(`${where}: the label "${s.label}" is used twice`);
     labels.add(s.label);
     return { label: s.label, color: color(s.color, `${where}.color`), category: concept(s.category, `${where}.category`), type: concept(s.type, `${where}.type`) };
-  });
+  };
+  const segments = json.segments.map(definition('segments'));
+  if (json.optionalSegments !== undefined && !Array.isArray(json.optionalSegments)) throw new StudyConfigError('"optionalSegments" must be a list of segments');
+  const optionalSegments = (json.optionalSegments ?? []).map(definition('optionalSegments'));
+  if (segments.length + optionalSegments.length > 255) throw new StudyConfigError('at most 255 segments fit a one-byte labelmap');
   const fallback = segments[segments.length - 1];
   const ns = isObject(json.newSegment) ? json.newSegment : { category: fallback.category, type: fallback.type };
   return {
     version: 1,
     study: typeof json.study === 'string' ? json.study : '',
     segments,
+    optionalSegments,
     newSegment: { category: concept(ns.category, 'newSegment.category'), type: concept(ns.type, 'newSegment.type') },
     form: formUrl(json.form),
   };

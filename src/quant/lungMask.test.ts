@@ -66,8 +66,10 @@ describe('segmentLungs on the chest phantom', () => {
     }
     expect(ggoIn / ggo).toBeGreaterThan(0.99);
     expect(vesselIn / vessel).toBeGreaterThan(0.95);
-    // Its part beyond the chord of its rim has the chest wall's HU and outline (see fillToOutline).
-    expect(consIn / cons).toBeGreaterThan(0.65);
+    // It has the chest wall's HU: what is inside comes from the lung's outline on its own and the
+    // neighbouring slices (fillToOutline) and the outline's curvature continued across the bite
+    // (fillCostalDips); 99% at this grid and at 256×256×128 (79% with the hull's chord alone).
+    expect(consIn / cons).toBeGreaterThan(0.95);
   });
 
   it('leaves out the trachea, the stomach gas, the outside air and the hollow table', () => {

@@ -3,7 +3,8 @@
 // pipeline (Hu, Hoffman, Reinhardt, IEEE TMI 20:490, 2001): air/tissue threshold, the body and the
 // air outside it, the airways grown from the trachea and removed, the two lungs as the largest air
 // components (split by erosion where they touch at a junction), then each slice's lung filled to
-// its outline so that vessels, nodules and consolidation against the chest wall stay inside.
+// its outline so that vessels, nodules and consolidation against the chest wall stay inside (the
+// outline's curvature continued across a pleural-based consolidation's bite), but not the hilum.
 import { LUNG, cranialStep, voxelMl, type CtVolume } from './ctVolume.ts';
 import { type Dims, IndexStack, erode6, growSeeds, labelComponents, labelSlice4 } from './morphology.ts';
 
@@ -42,6 +43,26 @@ const HOLE_MAX_MM = 40;
 const LATERAL_MAX_MM = 40;
 /** A slice's lung is not filled to its outline when that would add more than this fraction of it. */
 const MAX_ADDED_PER_LUNG = 0.5;
+/** How far above and below a slice the lung's outline is looked for (a consolidation's radius, say). */
+const ACROSS_SLICES_MM = 40;
+/** Angular bins of a slice's lung outline seen from its centroid (2° each): see fillCostalDips. */
+const POLAR_BINS = 180;
+/**
+ * A dip of the outline below its convex hull deeper than this many pixels and this many mm is a
+ * bite to bridge: shallower dips (rib impressions, the partial volume of the pleura) are the
+ * hull's to fill, and extrapolating across them would push the outline into the chest wall.
+ */
+const DIP_MIN_PIXELS = 1.5;
+const DIP_MIN_MM = 4;
+/** A bite wider than this (degrees, seen from the centroid) is not a lesion against the wall. */
+const DIP_MAX_DEG = 110;
+/**
+ * Directions from the centroid whose cosine to the medial direction exceeds this are the
+ * mediastinal side (heart, hila, paravertebral gutter): never bridged by fillCostalDips.
+ */
+const MEDIAL_COS = 0.3;
+/** Bins either side of a bite from which the outline's slope is taken (6°). */
+const SLOPE_BINS = 3;
 
 type Progress = ((fraction: number, stage: string) => void) | undefined;
 
@@ -434,7 +455,10 @@ function splitBox(w: Work, mask: Uint8Array, midX: number): Uint8Array | null {
  *   lateral chest wall);
  * - not medial to it, and behind the lung's extent on its column (dependent consolidation);
  * - between lung pixels on its row and on its column, with lung within HOLE_MAX_MM along
- *   both (vessels, nodules, small consolidations; a wider gap is the mediastinum, a hilum or the dome).
+ *   both (vessels, nodules, small consolidations; a wider gap is the mediastinum, a hilum or the dome),
+ *   and enclosed or deeper than HILUM_MM from the mediastinum (keepEnclosedHoles);
+ * - on the chest-wall side, beyond the hull up to the outline continued across a bite
+ *   (fillCostalDips), or to the outline of the slices above and below (see below).
  */
 function fillToOutline(w: Work, labels: Uint8Array, body: Uint8Array, value: number, medialStep: number, posteriorStep: number): void {
   const [nx, ny, nz] = w.dims;
@@ -454,6 +478,23 @@ function fillToOutline(w: Work, labels: Uint8Array, body: Uint8Array, value: num
   const hullY: number[] = [];
   const pts: number[][] = [];
   const add = new Uint8Array(nxy);
+  // Every slice's row extents before anything is added, for the fill across slices below.
+  const allMin = new Int32Array(nz * ny).fill(nx);
+  const allMax = new Int32Array(nz * ny).fill(-1);
+  for (let k = 0, p = 0; k < nz; k++)
+    for (let j = 0; j < ny; j++)
+      for (let i = 0; i < nx; i++, p++) {
+        if (labels[p] !== value) continue;
+        const r = k * ny + j;
+        if (i < allMin[r]) allMin[r] = i;
+        if (i > allMax[r]) allMax[r] = i;
+      }
+  const window = Math.max(1, Math.round(ACROSS_SLICES_MM / w.spacing[2]));
+  const polar = new PolarOutline();
+  const hullLo = new Int32Array(ny);
+  const hullHi = new Int32Array(ny);
+  const flood = { seen: new Uint8Array(nxy), stack: new IndexStack(), region: new IndexStack(), queue: new IndexStack(), dist: new Int32Array(nxy).fill(-1) };
+  const hilumSteps = Math.max(1, Math.round(HILUM_MM / Math.min(w.spacing[0], w.spacing[1])));
   for (let k = 0; k < nz; k++) {
     const base = k * nxy;
     rowMin.fill(nx);
@@ -462,10 +503,16 @@ function fillToOutline(w: Work, labels: Uint8Array, body: Uint8Array, value: num
     colMax.fill(-1);
     let iLo = nx;
     let iHi = -1;
+    let sumI = 0;
+    let sumJ = 0;
+    let count = 0;
     for (let j = 0; j < ny; j++) {
       const row = base + nx * j;
       for (let i = 0; i < nx; i++) {
         if (labels[row + i] !== value) continue;
+        sumI += i;
+        sumJ += j;
+        count++;
         if (i < rowMin[j]) rowMin[j] = i;
         if (i > rowMax[j]) rowMax[j] = i;
         if (j < colMin[i]) colMin[i] = j;
@@ -524,6 +571,8 @@ function fillToOutline(w: Work, labels: Uint8Array, body: Uint8Array, value: num
       }
       const i0 = Math.max(0, Math.ceil(lo - 1e-6));
       const i1 = Math.min(nx - 1, Math.floor(hi + 1e-6));
+      hullLo[j] = i0;
+      hullHi[j] = i1;
       const row = base + nx * j;
       const hasRow = rowMax[j] >= 0;
       // Next lung pixel to the right of each pixel of the interval, for the hole widths.
@@ -544,26 +593,49 @@ function fillToOutline(w: Work, labels: Uint8Array, body: Uint8Array, value: num
         const medial = hasRow && !lateral && (i < rowMin[j] || i > rowMax[j]);
         let ok = lateral;
         if (!ok && !medial && colMax[i] >= 0) ok = posteriorStep > 0 ? j > colMax[i] : j < colMin[i];
+        let hole = false;
         if (!ok && hasRow && !medial && colMax[i] >= 0 && j > colMin[i] && j < colMax[i]) {
           const q = nx * j + i;
-          ok = rightOf[i] - left - 1 <= holeI && below[q] - above[q] - 1 <= holeJ;
+          ok = hole = rightOf[i] - left - 1 <= holeI && below[q] - above[q] - 1 <= holeJ;
         }
-        if (ok) add[nx * j + i] = 1;
+        if (ok) add[nx * j + i] = hole ? HOLE : 1;
       }
     }
+    // Across slices: a pleural-based consolidation bites into the outline of its own slices only.
+    // A convex lung's lateral extent on a row, as a function of z, is never below the line between
+    // two slices around it (one d above, one d below), so the lung is filled out to the farthest
+    // such line within ACROSS_SLICES_MM. The dome and the heart have no lung below them and the
+    // hila are medial, so neither is filled.
+    for (let j = jLo; j <= jHi; j++) {
+      if (rowMax[j] < 0) continue;
+      let reach = medialStep > 0 ? rowMin[j] : rowMax[j];
+      for (let d = 1; d <= window && k - d >= 0 && k + d < nz; d++) {
+        const a = (k - d) * ny + j;
+        const b = (k + d) * ny + j;
+        if (allMax[a] < 0 || allMax[b] < 0) break;
+        const line = medialStep > 0 ? Math.ceil((allMin[a] + allMin[b]) / 2) : Math.floor((allMax[a] + allMax[b]) / 2);
+        reach = medialStep > 0 ? Math.min(reach, line) : Math.max(reach, line);
+      }
+      const from = medialStep > 0 ? Math.max(reach, rowMin[j] - Math.floor(lateralI)) : rowMax[j] + 1;
+      const to = medialStep > 0 ? rowMin[j] - 1 : Math.min(reach, rowMax[j] + Math.floor(lateralI));
+      const row = base + nx * j;
+      for (let i = from; i <= to; i++) if (labels[row + i] === LUNG.none && body[row + i]) add[nx * j + i] = 1;
+    }
+    keepEnclosedHoles(labels, base, value, add, hullLo, hullHi, jLo, jHi, nx, hilumSteps, flood);
+    fillCostalDips(w, labels, body, value, medialStep, k, sumI / count, sumJ / count, rowMin, rowMax, colMin, colMax, hullX, hullY, polar, add);
     // On a basal slice the lung is a thin crescent round the dome and its outline holds the liver
     // or the spleen: more to add than there is lung means the outline is not the lung's.
     let added = 0;
     let lung = 0;
     for (let j = jLo; j <= jHi; j++)
-      for (let i = iLo; i <= iHi; i++) {
+      for (let i = 0; i < nx; i++) {
         const q = nx * j + i;
         added += add[q];
         if (labels[base + q] === value) lung++;
       }
     const keep = added <= MAX_ADDED_PER_LUNG * lung;
     for (let j = jLo; j <= jHi; j++)
-      for (let i = iLo; i <= iHi; i++) {
+      for (let i = 0; i < nx; i++) {
         const q = nx * j + i;
         if (add[q]) {
           if (keep) labels[base + q] = value;
@@ -571,6 +643,314 @@ function fillToOutline(w: Work, labels: Uint8Array, body: Uint8Array, value: num
         }
       }
   }
+}
+
+/**
+ * How deep (path length, mm) into a gap open to the mediastinum the hilum is left out of the lung:
+ * the hilar vessels and main bronchi run 1–2 cm from the mediastinum before they divide inside the
+ * lung. 10 mm.
+ */
+const HILUM_MM = 10;
+/** Marks, in fillToOutline's `add`, a pixel added as a hole between lung pixels (see keepEnclosedHoles). */
+const HOLE = 2;
+
+/**
+ * The hole rule of fillToOutline fills gaps between lung pixels on a row and a column: a vessel or
+ * a nodule inside the lung, but also the part of a hilar vessel or bronchus that lies between two
+ * lobes' lung where it enters from the mediastinum, which left straight-edged pieces of the hilum
+ * and one-pixel slits in the mask. A gap is kept only when it is enclosed: the non-lung pixels
+ * connected to it (4-connected, on the slice) stay within the lung's convex hull. Anything joined to
+ * the mediastinum reaches beyond the hull, since the mediastinum lies between the two lungs; of
+ * such a gap only the part farther than HILUM_MM from the mediastinum is kept.
+ * Pixels that the other rules add (the chest-wall side) count as lung here.
+ */
+function keepEnclosedHoles(
+  labels: Uint8Array,
+  base: number,
+  value: number,
+  add: Uint8Array,
+  hullLo: Int32Array,
+  hullHi: Int32Array,
+  jLo: number,
+  jHi: number,
+  nx: number,
+  hilumSteps: number,
+  flood: { seen: Uint8Array; stack: IndexStack; region: IndexStack; queue: IndexStack; dist: Int32Array },
+): void {
+  const { seen, stack, region, queue, dist } = flood;
+  region.size = 0;
+  const start = nx * jLo;
+  const end = nx * (jHi + 1);
+  for (let q0 = start; q0 < end; q0++) {
+    if (add[q0] !== HOLE || seen[q0]) continue;
+    const first = region.size;
+    let open = false;
+    seen[q0] = 1;
+    stack.push(q0);
+    while (stack.size > 0) {
+      const q = stack.pop();
+      region.push(q);
+      const j = (q / nx) | 0;
+      const i = q - j * nx;
+      if (j <= jLo || j >= jHi || i <= hullLo[j] || i >= hullHi[j]) {
+        open = true;
+        continue;
+      }
+      for (let o = 0; o < 4; o++) {
+        const r = o === 0 ? q - 1 : o === 1 ? q + 1 : o === 2 ? q - nx : q + nx;
+        if (seen[r] || labels[base + r] === value || add[r] === 1) continue;
+        seen[r] = 1;
+        stack.push(r);
+      }
+    }
+    if (!open) continue;
+    // Open to the mediastinum: the gap's pixels within HILUM_MM (path length through the gap) of
+    // tissue that is no gap (the mediastinum, the hilum's root) are left out; deeper in, a lobar
+    // vessel or bronchus is inside the lung.
+    let front = first;
+    for (let t = first; t < region.size; t++) {
+      const q = region.data[t];
+      if (add[q] !== HOLE) {
+        dist[q] = 0;
+        queue.push(q);
+      }
+    }
+    for (; front < queue.size; front++) {
+      const q = queue.data[front];
+      const d = dist[q] + 1;
+      if (d > hilumSteps) continue;
+      for (let o = 0; o < 4; o++) {
+        const r = o === 0 ? q - 1 : o === 1 ? q + 1 : o === 2 ? q - nx : q + nx;
+        if (!seen[r] || dist[r] >= 0) continue;
+        dist[r] = d;
+        queue.push(r);
+      }
+    }
+    for (let t = 0; t < queue.size; t++) {
+      const q = queue.data[t];
+      if (add[q] === HOLE) add[q] = 0;
+      dist[q] = -1;
+    }
+    queue.size = 0;
+  }
+  for (let t = 0; t < region.size; t++) seen[region.data[t]] = 0;
+  region.size = 0;
+}
+
+/** Per-slice buffers of fillCostalDips: the outline's and the hull's radius per angular bin, mm. */
+class PolarOutline {
+  rLung = new Float64Array(POLAR_BINS);
+  rHull = new Float64Array(POLAR_BINS);
+  rFill = new Float64Array(POLAR_BINS);
+  dip = new Uint8Array(POLAR_BINS);
+  costal = new Uint8Array(POLAR_BINS);
+  run = new Int32Array(POLAR_BINS);
+  inside: number[] = [];
+  added: number[] = [];
+}
+
+function binOf(du: number, dv: number): number {
+  const b = Math.floor(((Math.atan2(dv, du) + Math.PI) / (2 * Math.PI)) * POLAR_BINS);
+  return b >= POLAR_BINS ? 0 : b;
+}
+
+/** Bins never hit (value < 0) get the linear interpolation of the nearest hit bins either side, round the circle. */
+function fillGaps(r: Float64Array): boolean {
+  const nb = r.length;
+  let first = -1;
+  for (let b = 0; b < nb; b++) if (r[b] >= 0) { first = b; break; }
+  if (first < 0) return false;
+  let prev = first;
+  for (let s = 1; s <= nb; s++) {
+    const b = (first + s) % nb;
+    if (r[b] < 0) continue;
+    const gap = (b - prev + nb) % nb || nb;
+    for (let g = 1; g < gap; g++) r[(prev + g) % nb] = r[prev] + ((r[b] - r[prev]) * g) / gap;
+    prev = b;
+  }
+  return true;
+}
+
+/**
+ * Bridges the bite that a pleural-based consolidation (chest-wall HU) makes in a slice's lung
+ * outline on the chest-wall side. The convex hull bridges it with a chord, but the rib cage, and the
+ * lung's outline before the lesion, curves outward beyond the chord: for a hemispherical
+ * consolidation against the wall about a fifth of it lies between chord and wall. Seen from the
+ * lung's centroid, the outline's radius r(θ) is smooth on the costal side (the rib cage is convex
+ * and the pleura has no bites of its own), so across a bite r(θ) is continued by a cubic Hermite
+ * curve through the bite's ends with the outline's slopes just outside them: it follows the
+ * curvature of the wall instead of cutting it. Only the part beyond the hull is added here, and
+ * only where the rules of fillToOutline have already filled most of the bite within the hull, so
+ * their guards (nothing medial: mediastinum, hila; not the dome) hold for this fill too; and never
+ * on the mediastinal side (MEDIAL_COS).
+ */
+function fillCostalDips(
+  w: Work,
+  labels: Uint8Array,
+  body: Uint8Array,
+  value: number,
+  medialStep: number,
+  k: number,
+  ci: number,
+  cj: number,
+  rowMin: Int32Array,
+  rowMax: Int32Array,
+  colMin: Int32Array,
+  colMax: Int32Array,
+  hullX: number[],
+  hullY: number[],
+  polar: PolarOutline,
+  add: Uint8Array,
+): void {
+  const [nx, ny] = w.dims;
+  const base = k * nx * ny;
+  const [sx, sy] = w.spacing;
+  // A crescent round the dome has its centroid outside the lung: no centre to see the outline from.
+  const pi = Math.round(ci);
+  const pj = Math.round(cj);
+  if (labels[base + pi + nx * pj] !== value) return;
+  const { rLung, rHull, rFill, dip, costal, run } = polar;
+  rLung.fill(-1);
+  rHull.fill(-1);
+  const see = (r: Float64Array, i: number, j: number) => {
+    const du = (i - ci) * sx;
+    const dv = (j - cj) * sy;
+    const b = binOf(du, dv);
+    const d = Math.sqrt(du * du + dv * dv);
+    if (d > r[b]) r[b] = d;
+  };
+  // The outer outline: every pixel of it is the first or last lung pixel of its row or column.
+  for (let j = 0; j < ny; j++) if (rowMax[j] >= 0) { see(rLung, rowMin[j], j); see(rLung, rowMax[j], j); }
+  for (let i = 0; i < nx; i++) if (colMax[i] >= 0) { see(rLung, i, colMin[i]); see(rLung, i, colMax[i]); }
+  const m = hullX.length;
+  for (let v = 0; v < m; v++) {
+    const x1 = hullX[v];
+    const y1 = hullY[v];
+    const x2 = hullX[(v + 1) % m];
+    const y2 = hullY[(v + 1) % m];
+    const steps = Math.ceil(2 * Math.hypot(x2 - x1, y2 - y1)) + 1;
+    for (let s = 0; s <= steps; s++) see(rHull, x1 + ((x2 - x1) * s) / steps, y1 + ((y2 - y1) * s) / steps);
+  }
+  if (!fillGaps(rLung) || !fillGaps(rHull)) return;
+  const minDip = Math.max(DIP_MIN_MM, DIP_MIN_PIXELS * Math.max(sx, sy));
+  const touch = 0.3 * Math.max(sx, sy);
+  let anyDip = false;
+  for (let b = 0; b < POLAR_BINS; b++) {
+    const theta = ((b + 0.5) / POLAR_BINS) * 2 * Math.PI - Math.PI;
+    costal[b] = medialStep * Math.cos(theta) <= MEDIAL_COS ? 1 : 0;
+    dip[b] = costal[b] && rHull[b] - rLung[b] > minDip ? 1 : 0;
+    if (dip[b]) anyDip = true;
+    rFill[b] = -1;
+    run[b] = -1;
+  }
+  if (!anyDip) return;
+  let start = -1;
+  for (let b = 0; b < POLAR_BINS; b++) if (!dip[b]) { start = b; break; }
+  if (start < 0) return;
+  const maxBins = (DIP_MAX_DEG / 360) * POLAR_BINS;
+  const wrap = (b: number) => ((b % POLAR_BINS) + POLAR_BINS) % POLAR_BINS;
+  const slope = (from: number, dir: number) => {
+    for (let d = SLOPE_BINS; d >= 1; d--) {
+      const q = wrap(from + dir * d);
+      if (!dip[q] && costal[q]) return (dir * (rLung[q] - rLung[from])) / d;
+    }
+    return 0;
+  };
+  let runs = 0;
+  for (let s = 1; s < POLAR_BINS; s++) {
+    const b1 = wrap(start + s);
+    if (!dip[b1] || dip[wrap(b1 - 1)]) continue;
+    let len = 0;
+    while (dip[wrap(b1 + len)]) len++;
+    // The bite's ends: where the outline meets its hull again, not where the dip gets shallow.
+    let a = wrap(b1 - 1);
+    let c = wrap(b1 + len);
+    while (len <= maxBins && costal[a] && rHull[a] - rLung[a] > touch) { a = wrap(a - 1); len++; }
+    while (len <= maxBins && costal[c] && rHull[c] - rLung[c] > touch) { c = wrap(c + 1); len++; }
+    if (len > maxBins || !costal[a] || !costal[c]) continue;
+    // Slopes of r(θ) per bin just outside the bite, one-sided from the intact outline.
+    const ma = slope(a, -1);
+    const mc = slope(c, 1);
+    const span = len + 1;
+    // The bulge beyond the chord is at most a third of the chord (a circular arc of up to ~140°).
+    const ta = ((a + 0.5) / POLAR_BINS) * 2 * Math.PI;
+    const tc = ((c + 0.5) / POLAR_BINS) * 2 * Math.PI;
+    const chord = Math.hypot(rLung[a] * Math.cos(ta) - rLung[c] * Math.cos(tc), rLung[a] * Math.sin(ta) - rLung[c] * Math.sin(tc));
+    for (let q = 1; q <= len; q++) {
+      const t = q / span;
+      const t2 = t * t;
+      const t3 = t2 * t;
+      const r = (2 * t3 - 3 * t2 + 1) * rLung[a] + (t3 - 2 * t2 + t) * span * ma + (-2 * t3 + 3 * t2) * rLung[c] + (t3 - t2) * span * mc;
+      const b = wrap(a + q);
+      rFill[b] = Math.min(r, rHull[b] + chord / 3, rLung[b] + LATERAL_MAX_MM);
+      run[b] = runs;
+    }
+    runs++;
+  }
+  if (runs === 0) return;
+  // Pass 1: how much of each bite within the hull the other rules filled; pass 2: the caps.
+  const inside = polar.inside;
+  const added = polar.added;
+  inside.length = 0;
+  added.length = 0;
+  for (let r = 0; r < runs; r++) {
+    inside.push(0);
+    added.push(0);
+  }
+  // The outline is made of the outermost lung pixels' centres; the surface through them lies half a
+  // pixel beyond, on average, which is where a pixel of the bite's rim counts as inside.
+  const halfPixel = 0.5 * Math.max(sx, sy);
+  // The box of the bites' sectors (between the outline and its continuation), in pixels.
+  let bx0 = Infinity;
+  let bx1 = -Infinity;
+  let by0 = Infinity;
+  let by1 = -Infinity;
+  let reach = 0;
+  for (let b = 0; b < POLAR_BINS; b++) {
+    if (run[b] < 0) continue;
+    if (rFill[b] > reach) reach = rFill[b];
+    for (let e = 0; e <= 1; e++) {
+      const theta = ((b + e) / POLAR_BINS) * 2 * Math.PI - Math.PI;
+      const c = Math.cos(theta);
+      const sn = Math.sin(theta);
+      for (const r of [rLung[b] - halfPixel, rFill[b] + halfPixel]) {
+        const x = ci + (r * c) / sx;
+        const y = cj + (r * sn) / sy;
+        bx0 = Math.min(bx0, x);
+        bx1 = Math.max(bx1, x);
+        by0 = Math.min(by0, y);
+        by1 = Math.max(by1, y);
+      }
+    }
+  }
+  const i0 = Math.max(0, Math.floor(bx0) - 1);
+  const i1 = Math.min(nx - 1, Math.ceil(bx1) + 1);
+  const j0 = Math.max(0, Math.floor(by0) - 1);
+  const j1 = Math.min(ny - 1, Math.ceil(by1) + 1);
+  reach += halfPixel;
+  const reach2 = reach * reach;
+  for (let pass = 0; pass < 2; pass++)
+    for (let j = j0; j <= j1; j++) {
+      const dv = (j - cj) * sy;
+      const row = base + nx * j;
+      for (let i = i0; i <= i1; i++) {
+        if (labels[row + i] !== LUNG.none || !body[row + i]) continue;
+        const du = (i - ci) * sx;
+        const d2 = du * du + dv * dv;
+        if (d2 > reach2) continue;
+        const b = binOf(du, dv);
+        const r = run[b];
+        if (r < 0) continue;
+        const d = Math.sqrt(d2);
+        const q = nx * j + i;
+        if (pass === 0) {
+          if (d <= rHull[b] && d > rLung[b]) {
+            inside[r]++;
+            if (add[q]) added[r]++;
+          }
+        } else if (d > rLung[b] && d <= rFill[b] + halfPixel && 2 * added[r] >= inside[r]) add[q] = 1;
+      }
+    }
 }
 
 function convexHull(pts: number[][], outX: number[], outY: number[]): void {

@@ -4,22 +4,26 @@
 import type { CtVolume } from './ctVolume.ts';
 import type { LungMask } from './lungMask.ts';
 import type { Suggestion, SuggestionOptions } from './lesionSuggestion.ts';
+import type { ReadFigures, ReadFiguresRequest } from './readFigures.ts';
 
 /** The CT as it crosses to the worker: its HU in a buffer of its own (a copy, transferred). */
 export type QuantRequest =
   | { id: number; op: 'lungs'; ct?: CtVolume }
-  | { id: number; op: 'suggest'; ct?: CtVolume; lungs: Uint8Array; options?: Partial<SuggestionOptions> };
+  | { id: number; op: 'suggest'; ct?: CtVolume; lungs: Uint8Array; options?: Partial<SuggestionOptions> }
+  /** `lungs` only when the worker does not hold this mask yet (kept for the next request) */
+  | ({ id: number; op: 'figures'; ct?: CtVolume; lungs?: Uint8Array } & ReadFiguresRequest);
 
 export type QuantResponse =
   | { id: number; kind: 'progress'; fraction: number; stage: string }
   | { id: number; kind: 'lungs'; result: LungMask }
   | { id: number; kind: 'suggest'; result: Suggestion }
+  | { id: number; kind: 'figures'; result: ReadFigures }
   | { id: number; kind: 'error'; error: { name: string; message: string } };
 
 export type QuantProgress = (fraction: number, stage: string) => void;
 
 interface Pending {
-  resolve: (value: LungMask | Suggestion) => void;
+  resolve: (value: LungMask | Suggestion | ReadFigures) => void;
   reject: (error: Error) => void;
   onProgress?: QuantProgress;
 }
@@ -28,6 +32,8 @@ export class QuantWorkerClient {
   private worker: Worker | null = null;
   /** the CT (by identity of its HU array) the running worker holds */
   private ctInWorker: Int16Array | null = null;
+  /** the lung mask (by identity) the running worker holds for figures */
+  private lungsInWorker: Uint8Array | null = null;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
 
@@ -59,6 +65,7 @@ export class QuantWorkerClient {
     this.worker?.terminate();
     this.worker = null;
     this.ctInWorker = null;
+    this.lungsInWorker = null;
     for (const waiting of this.pending.values()) waiting.reject(error);
     this.pending.clear();
   }
@@ -73,13 +80,13 @@ export class QuantWorkerClient {
     return { dims: [...ct.dims], spacing: [...ct.spacing], origin: [...ct.origin], direction: [...ct.direction], hu };
   }
 
-  private send<T extends LungMask | Suggestion>(build: (id: number, transfer: ArrayBuffer[]) => QuantRequest, onProgress?: QuantProgress): Promise<T> {
+  private send<T extends LungMask | Suggestion | ReadFigures>(build: (id: number, transfer: ArrayBuffer[]) => QuantRequest, onProgress?: QuantProgress): Promise<T> {
     const worker = this.start();
     const id = this.nextId++;
     const transfer: ArrayBuffer[] = [];
     const request = build(id, transfer);
     return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: LungMask | Suggestion) => void, reject, onProgress });
+      this.pending.set(id, { resolve: resolve as (v: LungMask | Suggestion | ReadFigures) => void, reject, onProgress });
       worker.postMessage(request, transfer);
     });
   }
@@ -96,6 +103,24 @@ export class QuantWorkerClient {
       transfer.push(copy.buffer);
       return { id, op: 'suggest', ct: this.ctFor(ct, transfer), lungs: copy, options };
     }, onProgress);
+  }
+
+  /**
+   * Lesion biomarkers and lobe involvement of the labelmap `labels` (copied). The lung mask is sent
+   * once per mask and kept by the worker: figures are asked for after every pause in painting.
+   */
+  figures(ct: CtVolume, lungs: Uint8Array, request: ReadFiguresRequest): Promise<ReadFigures> {
+    return this.send<ReadFigures>((id, transfer) => {
+      const labels = request.labels.slice();
+      transfer.push(labels.buffer as ArrayBuffer);
+      let lungsCopy: Uint8Array | undefined;
+      if (this.lungsInWorker !== lungs) {
+        lungsCopy = lungs.slice();
+        transfer.push(lungsCopy.buffer as ArrayBuffer);
+        this.lungsInWorker = lungs;
+      }
+      return { id, op: 'figures', ct: this.ctFor(ct, transfer), lungs: lungsCopy, labels, lesionValues: request.lesionValues, lobeValues: request.lobeValues };
+    });
   }
 
   /** Stops the worker (and the CT it holds); requests still waiting are rejected. */

@@ -146,3 +146,49 @@ describe('a lesion suggestion in the read', () => {
     expect(worker.terminate).toHaveBeenCalled();
   });
 });
+
+describe('the lesion figures of a read', () => {
+  it('are asked for once painting pauses, not per voxel, and a submit gets those of the labelmap as it is', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    try {
+      useContouringStore.getState().set({ segments: [segment(1)], activeValue: 1 });
+      const db = new LocalDb(`quant-f-${Date.now()}`);
+      const { labels, editor, tools } = standIn();
+      const figures = vi.fn(async (_ct: unknown, _lungs: Uint8Array, request: { labels: Uint8Array; lesionValues: number[] }) => ({
+        lesions: request.labels.some((v) => v !== 0) ? [{ id: 1, volume_ml: request.labels.filter((v) => v !== 0).length / 1000 } as never] : [],
+        lobes: null,
+        severity_score_lobar: null,
+      }));
+      const worker = { lungs: vi.fn(async () => ({ labels: lungs(), rightMl: 0.024, leftMl: 0.024, timingsMs: {} })), suggest: vi.fn(), terminate: vi.fn(), figures };
+      const quant = new ReadQuantification(db, 'st/se', 'Cy', tools, worker as never);
+      await quant.start();
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(figures).toHaveBeenCalledTimes(1);
+
+      // A stroke of three voxels, 300 ms apart: one request, a second after the last.
+      for (const n of [0, 8, 16]) {
+        editor.onVoxelChanged?.(n, 0, 1);
+        labels[n] = 1;
+        await vi.advanceTimersByTimeAsync(300);
+      }
+      expect(figures).toHaveBeenCalledTimes(1);
+      expect(useQuantStore.getState().figures.stale).toBe(true);
+      await vi.advanceTimersByTimeAsync(800);
+      expect(figures).toHaveBeenCalledTimes(2);
+      expect(figures.mock.calls[1][2].lesionValues).toContain(1);
+      expect(useQuantStore.getState().figures).toMatchObject({ state: 'done', stale: false });
+      expect(useQuantStore.getState().figures.result?.lesions[0].volume_ml).toBe(0.003);
+
+      // Painted just before the submit: it does not wait for the debounce, nor take the old figures.
+      editor.onVoxelChanged?.(24, 0, 1);
+      labels[24] = 1;
+      const submitted = await quant.forSubmit();
+      expect(figures).toHaveBeenCalledTimes(3);
+      expect(submitted?.lesions.map((l) => l.volumeMl)).toEqual([0.004]);
+      expect(submitted?.involvementPct.right).toBeCloseTo((100 * 4) / 24, 12);
+      quant.destroy();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});

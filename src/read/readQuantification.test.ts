@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { componentIndices, isLesionSegment, runLengths } from './readQuantification.ts';
+import { isLesionSegment } from '../quant/lesionSegments.ts';
+import { componentIndices, runLengths } from './readQuantification.ts';
 
 const concept = (value: string, meaning: string) => ({ value, scheme: 'SCT', meaning });
 

@@ -14,8 +14,14 @@ import { worldToIJK, type GridFrame } from '../contouring/brushGeometry.ts';
 import { makeLabelColors, setLabelColor, type LabelColors } from '../contouring/sliceOverlay.ts';
 import type { DraftSegment } from '../model/segment.ts';
 import { LUNG, type CtVolume } from '../quant/ctVolume.ts';
+import { isLesionSegment } from '../quant/lesionSegments.ts';
 import { InvolvementTracker, type Involvement } from '../quant/involvement.ts';
 import type { Suggestion } from '../quant/lesionSuggestion.ts';
+import { lobeOfType } from '../quant/lobeRegions.ts';
+import type { ReadFigures, ReadFiguresRequest } from '../quant/readFigures.ts';
+import { LOBE_NAMES } from '../quant/severityScore.ts';
+import type { SrQuantification } from '../sr/srModel.ts';
+import { srQuantificationOf } from '../sr/srQuantification.ts';
 import { QuantWorkerClient } from '../quant/quantWorkerClient.ts';
 import { compressSlice, decompressSlice } from '../storage/sliceCodec.ts';
 import type { LocalDb } from '../storage/localDb.ts';
@@ -33,17 +39,13 @@ const SUGGESTION_COLOR = [255, 0, 255] as const;
 /** A click, not a drag (window/level): the pointer moved less than this many pixels. */
 const CLICK_SLOP_PX = 4;
 
-// SNOMED CT codes of the lungs and lobes (Segmented Property Type): segments of these types are
-// anatomy the reader drew, not lesions, and count in no involvement.
-const LUNG_OR_LOBE_CODES = new Set(['39607008', '3341006', '44029006', '45653009', '72481006', '266005', '44714003', '90572001']);
 
-/** Whether a segment of the read counts as lesion: every segment unless its type says lung or lobe. */
-export function isLesionSegment(segment: Pick<DraftSegment, 'type' | 'label'>): boolean {
-  if (LUNG_OR_LOBE_CODES.has(segment.type.value)) return false;
-  // By meaning for codes of other schemes; "Lung consolidation" is a lesion, so only a type that
-  // is the lung itself, or names a lobe, is anatomy.
-  return !/^((right|left) )?lungs?$|\blobe\b/i.test(segment.type.meaning.trim());
-}
+/**
+ * The biomarkers and lobes are recomputed this long after the last changed voxel: a whole-volume
+ * pass in the worker (a few hundred ms on a chest CT) per brush stroke would queue up behind a
+ * reader painting quickly, and the table would flicker through states nobody looks at.
+ */
+export const FIGURES_DEBOUNCE_MS = 1000;
 
 /** Label values that are not lesions, as a sorted key (to tell when the set changed). */
 function nonLesionKey(segments: readonly DraftSegment[]): string {
@@ -104,6 +106,12 @@ export class ReadQuantification {
   private lesionKey = '';
   private cleanups: Array<() => void> = [];
   private destroyed = false;
+  /** when a voxel last changed (performance.now), for the figures' debounce */
+  private lastEditAt = 0;
+  private figuresTimer: ReturnType<typeof setTimeout> | null = null;
+  /** the figures' computation under way, and whether an edit came after it started */
+  private figuresRun: Promise<ReadFigures | null> | null = null;
+  private figuresDirty = false;
 
   constructor(
     private readonly db: LocalDb,
@@ -111,7 +119,7 @@ export class ReadQuantification {
     private readonly reader: string,
     private readonly tools: LabelmapTools,
     /** the worker's face (tests give one that computes in place) */
-    private readonly worker: Pick<QuantWorkerClient, 'lungs' | 'suggest' | 'terminate'> = new QuantWorkerClient(),
+    private readonly worker: Pick<QuantWorkerClient, 'lungs' | 'suggest' | 'terminate'> & Partial<Pick<QuantWorkerClient, 'figures'>> = new QuantWorkerClient(),
   ) {
     const v = tools.views.volume;
     if (!(v.scalars instanceof Int16Array)) throw new Error('the quantification needs the CT as 16-bit HU');
@@ -181,11 +189,14 @@ export class ReadQuantification {
     // panel follows once per frame.
     this.session.editor.onVoxelChanged = (index, from, to) => {
       tracker.labelChanged(index, from, to);
+      this.lastEditAt = performance.now();
       if (!this.frameRequested) this.requestPublish();
+      if (!this.figuresDirty) this.figuresChanged();
     };
     this.session.onLabelmapReplaced = () => {
       tracker.rebuild();
       this.requestPublish();
+      this.figuresChanged();
     };
     // A segment retyped as lung or lobe (or a new one) changes what counts as lesion: one recount.
     this.cleanups.push(
@@ -196,8 +207,10 @@ export class ReadQuantification {
         this.lesionKey = key;
         tracker.setLesionValues(this.lesionPredicate(s.segments));
         this.requestPublish();
+        this.figuresChanged();
       }),
     );
+    this.figuresChanged();
     const store = useQuantStore.getState();
     store.set({ lungs: { state: 'done', fraction: 1, stage: 'done', error: null, rightMl, leftMl, fromDraft }, involvement: tracker.snapshot() });
     if (store.showLungs) this.showLungs(true);
@@ -216,6 +229,103 @@ export class ReadQuantification {
       if (this.destroyed || !this.tracker) return;
       useQuantStore.getState().set({ involvement: this.tracker.snapshot() });
     });
+  }
+
+  // --- lesion biomarkers and lobes (whole-volume, in the worker, once painting pauses) ------
+
+  /** The labelmap changed: the figures are stale, recomputed FIGURES_DEBOUNCE_MS after the last change. */
+  private figuresChanged(): void {
+    if (!this.worker.figures) return;
+    this.figuresDirty = true;
+    this.lastEditAt = performance.now();
+    const s = useQuantStore.getState();
+    if (!s.figures.stale) s.set({ figures: { ...s.figures, stale: true } });
+    this.armFiguresTimer(FIGURES_DEBOUNCE_MS);
+  }
+
+  private armFiguresTimer(delayMs: number): void {
+    // One timer re-armed from the last edit's time, not cleared and set per voxel: a stroke
+    // changes thousands of voxels.
+    if (this.figuresTimer !== null) return;
+    this.figuresTimer = setTimeout(() => {
+      this.figuresTimer = null;
+      if (this.destroyed) return;
+      const wait = this.lastEditAt + FIGURES_DEBOUNCE_MS - performance.now();
+      if (wait > 1) this.armFiguresTimer(wait);
+      else void this.computeFigures();
+    }, delayMs);
+  }
+
+  /** What the worker needs from the read: the lesion values, and each lobe's segment values. */
+  private figuresRequest(): ReadFiguresRequest {
+    const segments = useContouringStore.getState().segments;
+    const lobeValues: number[][] = LOBE_NAMES.map(() => []);
+    for (const seg of segments) {
+      const lobe = lobeOfType(seg.type);
+      if (lobe) lobeValues[LOBE_NAMES.indexOf(lobe)].push(seg.value);
+    }
+    const notLesion = new Set(segments.filter((seg) => !isLesionSegment(seg)).map((seg) => seg.value));
+    const lesionValues: number[] = [];
+    for (let v = 1; v < 256; v++) if (!notLesion.has(v)) lesionValues.push(v);
+    return { labels: this.session.editor.labelmap.data, lesionValues, lobeValues };
+  }
+
+  /** Runs the figures now (one at a time; an edit during a run starts another after it). */
+  private computeFigures(): Promise<ReadFigures | null> {
+    if (this.figuresRun) return this.figuresRun.then(() => (this.figuresDirty ? this.computeFigures() : useQuantStore.getState().figures.result));
+    const lungs = this.lungs;
+    const figures = this.worker.figures?.bind(this.worker);
+    if (!lungs || !figures) return Promise.resolve(null);
+    this.figuresDirty = false;
+    if (this.figuresTimer !== null) clearTimeout(this.figuresTimer);
+    this.figuresTimer = null;
+    const s = useQuantStore.getState();
+    s.set({ figures: { ...s.figures, state: 'running' } });
+    const run = (async () => {
+      try {
+        const result = await figures(this.ct, lungs, this.figuresRequest());
+        if (this.destroyed) return null;
+        useQuantStore.getState().set({ figures: { state: 'done', stale: this.figuresDirty, error: null, result } });
+        return result;
+      } catch (err) {
+        if (this.destroyed) return null;
+        const st = useQuantStore.getState();
+        st.set({ figures: { ...st.figures, state: 'failed', error: err instanceof Error ? err.message : String(err) } });
+        return null;
+      } finally {
+        this.figuresRun = null;
+      }
+    })();
+    this.figuresRun = run;
+    return run;
+  }
+
+  /** The figures of the labelmap as it is now: computed at once when an edit is still waiting for them (a submit must not carry older ones). */
+  async currentFigures(): Promise<ReadFigures | null> {
+    if (!this.lungs) return null;
+    if (this.figuresDirty || this.figuresRun) return this.computeFigures();
+    return useQuantStore.getState().figures.result;
+  }
+
+  /** What the SR carries of the quantification, for the labelmap as it is now; null without lungs. */
+  async forSubmit(): Promise<SrQuantification | null> {
+    const figures = await this.currentFigures();
+    const involvement = this.tracker?.snapshot();
+    if (!involvement) return null;
+    // Without the lesion figures (the worker failed) an empty lesion list would read as "no
+    // lesions": then the SR carries no quantification rather than a wrong one.
+    if (!figures && involvement.lesion_ml.total + involvement.outside_lung_ml > 0) return null;
+    return srQuantificationOf(involvement, figures);
+  }
+
+  /** Moves the MPR views to a lesion's centroid (a row of the lesion table). */
+  jumpToLesion(id: number): void {
+    const lesion = useQuantStore.getState().figures.result?.lesions.find((l) => l.id === id);
+    if (!lesion) return;
+    const { engine, mprIds } = this.tools.views;
+    const world = lesion.centroid_lps_mm as Types.Point3;
+    for (const vid of mprIds) (engine.getViewport(vid) as unknown as { jumpToWorld?: (w: Types.Point3) => boolean }).jumpToWorld?.(world);
+    engine.renderViewports(mprIds);
   }
 
   /** The figures now (tests and the form's measured extent read them without waiting for a frame). */
@@ -368,6 +478,8 @@ export class ReadQuantification {
 
   destroy(): void {
     this.destroyed = true;
+    if (this.figuresTimer !== null) clearTimeout(this.figuresTimer);
+    this.figuresTimer = null;
     this.clearPreview();
     this.lungOverlay?.remove();
     this.lungOverlay = null;

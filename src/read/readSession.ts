@@ -232,6 +232,9 @@ export class ReadSession implements ReadOwner {
     const tools = this.tools;
     if (!tools) throw new Error('the series is not ready');
     const form = this.readForm?.formForSubmit();
+    // The figures of this labelmap, computed now if an edit is still waiting for them, so the SR
+    // never carries the biomarkers of an earlier state than the SEG beside it.
+    const quantification = form ? await this.quant?.forSubmit() : null;
     await this.autosave?.flush();
     const series = await seriesForSubmit(this.db, this.caseKey, this.target.reader);
     const result = await submitRead(this.db, {
@@ -244,6 +247,7 @@ export class ReadSession implements ReadOwner {
       series,
       seriesDescription: this.description(),
       form,
+      ...(quantification ? { quantification } : {}),
     }, this.deps.codec);
     this.deps.outboxChanged();
     const dropped = result.droppedVoxels > 0 ? ` ${result.droppedVoxels} voxels on slices missing from the series were left out.` : '';

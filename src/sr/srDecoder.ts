@@ -6,7 +6,8 @@ import { IMPLICIT_VRS, TAG as T } from '../dicom/dicomDictionary.ts';
 import type { CodedConcept } from '../model/codedConcept.ts';
 import { type DataSet, DicomParseError, type DicomReader, describeSopClass, first, items, type ParsedFile, parsePart10 } from '../dicom/part10Reader.ts';
 import { SR_CODES } from './srEncoder.ts';
-import type { DecodedSr, SrAnswer, SrMeasurement, SrSegReference } from './srModel.ts';
+import type { DecodedSr, SrAnswer, SrLesionMeasurements, SrMeasurement, SrQuantification, SrSegReference } from './srModel.ts';
+import { LOBE_INVOLVEMENT_CODES, LUNG_SITES, QUANT_CODES } from './srQuantification.ts';
 
 /** A file that is not a readable reading form; the message is meant for the user. */
 export class SrDecodeError extends Error {
@@ -93,6 +94,62 @@ function answer(reader: DicomReader, item: ContentItem, n: number): SrAnswer {
   }
 }
 
+/** A NUM's value (the exact double when there is one), or undefined. */
+function numValue(reader: DicomReader, item: ContentItem | undefined): number | undefined {
+  if (!item) return undefined;
+  const measured = first(item.ds, T.MeasuredValueSequence);
+  return reader.number(measured, T.FloatingPointValue) ?? reader.number(measured, T.NumericValue);
+}
+
+/** The Imaging Measurements container written by srEncoder.ts (srQuantification.ts describes it). */
+function quantification(reader: DicomReader, container: ContentItem): SrQuantification {
+  const kids = children(reader, container.ds);
+  const num = (list: ContentItem[], code: CodedConcept) => numValue(reader, list.find((k) => k.valueType === 'NUM' && sameCode(k.concept, code)));
+  const must = (list: ContentItem[], code: CodedConcept, where: string): number => {
+    const v = num(list, code);
+    if (v === undefined) throw new SrDecodeError(`The measurements of ${where} have no ${code.meaning}; the file is damaged.`);
+    return v;
+  };
+  const out: SrQuantification = {
+    involvementPct: { right: must(kids, QUANT_CODES.involvementRight, 'the read'), left: must(kids, QUANT_CODES.involvementLeft, 'the read'), total: must(kids, QUANT_CODES.involvementTotal, 'the read') },
+    severityScore6Zone: must(kids, QUANT_CODES.score6Zone, 'the read'),
+    lesions: [],
+  };
+  const lobes = Object.entries(LOBE_INVOLVEMENT_CODES).flatMap(([name, code]) => {
+    const pct = num(kids, code);
+    return pct === undefined ? [] : [{ name, pct }];
+  });
+  if (lobes.length > 0) out.lobes = lobes;
+  const lobar = num(kids, QUANT_CODES.scoreLobar);
+  if (lobar !== undefined) out.severityScoreLobar = lobar;
+  for (const group of kids.filter((k) => k.valueType === 'CONTAINER' && sameCode(k.concept, QUANT_CODES.measurementGroup))) {
+    const g = children(reader, group.ds);
+    const tracking = g.find((k) => k.valueType === 'TEXT' && sameCode(k.concept, SR_CODES.trackingIdentifier));
+    const label = tracking ? (reader.text(tracking.ds, T.TextValue) ?? '') : '';
+    const id = Number(/^Lesion (\d+)$/.exec(label)?.[1] ?? NaN);
+    if (!Number.isInteger(id)) throw new SrDecodeError(`A lesion's measurements are not tracked as "Lesion <number>" (${label || 'none'}); the file is damaged.`);
+    const where = `lesion ${id}`;
+    const site = g.find((k) => k.valueType === 'CODE' && sameCode(k.concept, QUANT_CODES.findingSite));
+    const siteCode = site ? concept(reader, first(site.ds, T.ConceptCodeSequence)) : undefined;
+    const lung = (Object.entries(LUNG_SITES).find(([, c]) => sameCode(siteCode, c))?.[0] ?? 'none') as SrLesionMeasurements['lung'];
+    const zoneItem = g.find((k) => k.valueType === 'TEXT' && sameCode(k.concept, QUANT_CODES.lungZone));
+    out.lesions.push({
+      id,
+      volumeMl: must(g, QUANT_CODES.volume, where),
+      huMean: must(g, QUANT_CODES.mean, where),
+      huSd: must(g, QUANT_CODES.sd, where),
+      ggoPct: must(g, QUANT_CODES.ggo, where),
+      consolidationPct: must(g, QUANT_CODES.consolidation, where),
+      longestDiameterMm: must(g, QUANT_CODES.diameter, where),
+      sphericity: must(g, QUANT_CODES.sphericity, where),
+      distanceToPleuraMm: num(g, QUANT_CODES.pleuraDistance) ?? null,
+      lung,
+      zone: zoneItem ? (reader.text(zoneItem.ds, T.TextValue) ?? null) : null,
+    });
+  }
+  return out;
+}
+
 function segReference(reader: DicomReader, ds: DataSet): SrSegReference | undefined {
   for (const study of [...items(ds, T.CurrentRequestedProcedureEvidenceSequence), ...items(ds, T.PertinentOtherEvidenceSequence)]) {
     for (const series of items(study, T.ReferencedSeriesSequence)) {
@@ -134,7 +191,9 @@ export function decodeSr(bytes: ArrayBuffer | Uint8Array): DecodedSr {
   const id = formText(SR_CODES.formId);
   if (!id) throw new SrDecodeError('This structured report is not a reading form of this workstation (it names no form).');
   const observer = top.find((k) => k.valueType === 'PNAME' && k.relationship === 'HAS OBS CONTEXT' && sameCode(k.concept, SR_CODES.personObserverName));
-  const answers = top.filter((k) => k.relationship === 'CONTAINS').map((k, n) => answer(reader, k, n));
+  const isQuant = (k: ContentItem) => k.valueType === 'CONTAINER' && sameCode(k.concept, QUANT_CODES.imagingMeasurements);
+  const answers = top.filter((k) => k.relationship === 'CONTAINS' && !isQuant(k)).map((k, n) => answer(reader, k, n));
+  const quant = top.find((k) => k.relationship === 'CONTAINS' && isQuant(k));
   const seg = segReference(reader, ds);
   return {
     sopInstanceUid: reader.string(ds, T.SOPInstanceUID) ?? '',
@@ -145,5 +204,6 @@ export function decodeSr(bytes: ArrayBuffer | Uint8Array): DecodedSr {
     answers,
     ...(seg ? { seg } : {}),
     complete: reader.string(ds, T.CompletionFlag) === 'COMPLETE',
+    ...(quant ? { quantification: quantification(reader, quant) } : {}),
   };
 }

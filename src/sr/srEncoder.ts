@@ -15,6 +15,9 @@
 //       CODE (a choice), NUM (a number, UCUM unit) or TEXT (free text), concept name = the item's concept
 //         HAS OBS CONTEXT TEXT (112039, DCM, "Tracking Identifier") = the form item's id
 //         INFERRED FROM   SCOORD3D POLYLINE or ELLIPSE (a NUM's measurement, when there is one)
+//     CONTAINS  CONTAINER (126010, DCM, "Imaging Measurements"), the read's quantification, when
+//               given (after the answers, so a form without it is the same bytes as before;
+//               its content is described in srQuantification.ts)
 //
 // Form item ids: the Tracking Identifier, a standard TEXT a NUM, CODE or TEXT may carry as
 // observation context (PS3.3 A.35.13 relationship table, row 2; TID 1501 uses it for findings
@@ -47,7 +50,8 @@ import {
   timezoneOffset,
   writeItems,
 } from '../dicom/part10Writer.ts';
-import type { SrAnswer, SrEncodeInput, SrMeasurement } from './srModel.ts';
+import type { SrAnswer, SrEncodeInput, SrMeasurement, SrQuantification, SrUnit } from './srModel.ts';
+import { LOBE_INVOLVEMENT_CODES, LUNG_SITES, lesionNums, QUANT_CODES, UNITS } from './srQuantification.ts';
 
 export const COMPREHENSIVE_3D_SR_STORAGE = '1.2.840.10008.5.1.4.1.1.88.34';
 const IMPLEMENTATION_VERSION_NAME = 'CTAW_SR_1';
@@ -113,15 +117,46 @@ function answerItem(a: SrAnswer, frameOfReferenceUid: string): Item {
     case 'text':
       return contentItem('CONTAINS', 'TEXT', a.concept, [el(0x0040, 0xa160, 'UT', cleanUt(a.value))], children);
     case 'num': {
-      const ds = formatDs(a.value);
-      const measured: Item = [el(0x0040, 0xa30a, 'DS', ds), seq(0x0040, 0x08ea, codeItem({ value: a.unit.code, scheme: 'UCUM', meaning: a.unit.meaning }))];
-      // A DS holds 16 characters; Floating Point Value (type 1C, PS3.3 Table C.18.1-1) carries the
-      // exact double when the decimal string had to round it.
-      if (Number(ds) !== a.value) measured.push(el(0x0040, 0xa161, 'FD', [a.value]));
       if (a.measurement) children.push(scoord3dItem(a.measurement, frameOfReferenceUid));
-      return contentItem('CONTAINS', 'NUM', a.concept, [seq(0x0040, 0xa300, measured)], children);
+      return numItem(a.concept, a.value, a.unit, children);
     }
   }
+}
+
+function numItem(concept: CodedConcept, value: number, unit: SrUnit, children: Item[] = []): Item {
+  const ds = formatDs(value);
+  const measured: Item = [el(0x0040, 0xa30a, 'DS', ds), seq(0x0040, 0x08ea, codeItem({ value: unit.code, scheme: 'UCUM', meaning: unit.meaning }))];
+  // A DS holds 16 characters; Floating Point Value (type 1C, PS3.3 Table C.18.1-1) carries the
+  // exact double when the decimal string had to round it.
+  if (Number(ds) !== value) measured.push(el(0x0040, 0xa161, 'FD', [value]));
+  return contentItem('CONTAINS', 'NUM', concept, [seq(0x0040, 0xa300, measured)], children);
+}
+
+/** The read's quantification as one Imaging Measurements container (srQuantification.ts). */
+function quantificationItem(q: SrQuantification): Item {
+  const items: Item[] = [
+    numItem(QUANT_CODES.involvementRight, q.involvementPct.right, UNITS.pct),
+    numItem(QUANT_CODES.involvementLeft, q.involvementPct.left, UNITS.pct),
+    numItem(QUANT_CODES.involvementTotal, q.involvementPct.total, UNITS.pct),
+    numItem(QUANT_CODES.score6Zone, q.severityScore6Zone, UNITS.one),
+  ];
+  for (const lobe of q.lobes ?? []) items.push(numItem(LOBE_INVOLVEMENT_CODES[lobe.name], lobe.pct, UNITS.pct));
+  if (q.severityScoreLobar !== undefined) items.push(numItem(QUANT_CODES.scoreLobar, q.severityScoreLobar, UNITS.one));
+  for (const l of q.lesions) {
+    const group: Item[] = [textItem('HAS OBS CONTEXT', SR_CODES.trackingIdentifier, `Lesion ${l.id}`)];
+    for (const n of lesionNums(l)) group.push(numItem(n.concept, n.value, n.unit));
+    if (l.lung !== 'none') group.push(contentItem('CONTAINS', 'CODE', QUANT_CODES.findingSite, [seq(0x0040, 0xa168, codeItem(LUNG_SITES[l.lung]))]));
+    if (l.zone) group.push(textItem('CONTAINS', QUANT_CODES.lungZone, l.zone));
+    items.push(contentItem('CONTAINS', 'CONTAINER', QUANT_CODES.measurementGroup, [el(0x0040, 0xa050, 'CS', 'SEPARATE')], group));
+  }
+  return contentItem('CONTAINS', 'CONTAINER', QUANT_CODES.imagingMeasurements, [el(0x0040, 0xa050, 'CS', 'SEPARATE')], items);
+}
+
+function checkQuantification(q: SrQuantification): void {
+  const numbers = [q.involvementPct.right, q.involvementPct.left, q.involvementPct.total, q.severityScore6Zone, ...(q.lobes ?? []).map((l) => l.pct), ...(q.severityScoreLobar === undefined ? [] : [q.severityScoreLobar])];
+  for (const l of q.lesions) numbers.push(...lesionNums(l).map((n) => n.value));
+  if (!numbers.every(Number.isFinite)) throw new Error('the quantification holds a value that is not a finite number');
+  for (const lobe of q.lobes ?? []) if (!LOBE_INVOLVEMENT_CODES[lobe.name]) throw new Error(`the quantification names an unknown lobe ${lobe.name}`);
 }
 
 // ---- input checks: what DICOM cannot hold is an error for the caller, not a silently changed file ----
@@ -181,6 +216,7 @@ export function encodeSr(input: SrEncodeInput): Uint8Array {
   const form = [schema.id, schema.version, schema.title].map(cleanUt);
   if (!form[0] || !form[1]) throw new Error('the form schema needs an id and a version');
   input.answers.forEach(checkAnswer);
+  if (input.quantification) checkQuantification(input.quantification);
 
   const root = contentItem(null, 'CONTAINER', SR_CODES.document, [el(0x0040, 0xa050, 'CS', 'SEPARATE')], [
     textItem('HAS CONCEPT MOD', SR_CODES.formId, form[0]),
@@ -189,6 +225,7 @@ export function encodeSr(input: SrEncodeInput): Uint8Array {
     contentItem('HAS OBS CONTEXT', 'CODE', SR_CODES.observerType, [seq(0x0040, 0xa168, codeItem(SR_CODES.person))]),
     contentItem('HAS OBS CONTEXT', 'PNAME', SR_CODES.personObserverName, [el(0x0040, 0xa123, 'PN', reader)]),
     ...input.answers.map((a) => answerItem(a, frameOfReferenceUid)),
+    ...(input.quantification ? [quantificationItem(input.quantification)] : []),
   ]);
 
   const when = input.contentDateTime;

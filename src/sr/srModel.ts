@@ -46,6 +46,38 @@ export interface SrUnit {
   meaning: string;
 }
 
+/**
+ * One lesion's figures (src/quant/lesionBiomarkers.ts), as a Measurement Group of the SR. The
+ * fractions are written as % (UCUM has no "fraction"); the lung and zone only when the lesion lies
+ * in a lung.
+ */
+export interface SrLesionMeasurements {
+  /** rank by volume, 1 = largest; the group's Tracking Identifier is "Lesion <id>" */
+  id: number;
+  volumeMl: number;
+  huMean: number;
+  huSd: number;
+  ggoPct: number;
+  consolidationPct: number;
+  longestDiameterMm: number;
+  sphericity: number;
+  distanceToPleuraMm: number | null;
+  lung: 'right' | 'left' | 'both' | 'none';
+  /** ZONE_NAMES value, or null */
+  zone: string | null;
+}
+
+/** The quantification of the read at submit time: involvement, scores, per-lesion biomarkers. */
+export interface SrQuantification {
+  involvementPct: { right: number; left: number; total: number };
+  severityScore6Zone: number;
+  /** the five lobes (LOBE_NAMES order), when the reader drew lobe segments */
+  lobes?: Array<{ name: string; pct: number }>;
+  /** the 25-point score, when all five lobes have voxels */
+  severityScoreLobar?: number;
+  lesions: SrLesionMeasurements[];
+}
+
 export interface SrFormSchema {
   id: string;
   version: string;
@@ -68,6 +100,8 @@ export interface SrEncodeInput {
   contentDateTime: Date;
   /** true: Completion Flag COMPLETE; false: PARTIAL (a draft, or items left unanswered) */
   complete: boolean;
+  /** the read's measured figures, written as an Imaging Measurements container after the answers */
+  quantification?: SrQuantification;
 }
 
 export interface DecodedSr {
@@ -80,4 +114,6 @@ export interface DecodedSr {
   answers: SrAnswer[];
   seg?: SrSegReference;
   complete: boolean;
+  /** absent in SRs written before the quantification, or submitted without lungs */
+  quantification?: SrQuantification;
 }

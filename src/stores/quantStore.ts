@@ -4,6 +4,7 @@
 import { create } from 'zustand';
 import type { Involvement } from '../quant/involvement.ts';
 import type { SuggestedComponent } from '../quant/lesionSuggestion.ts';
+import type { ReadFigures } from '../quant/readFigures.ts';
 
 export interface QuantTask {
   state: 'idle' | 'running' | 'done' | 'failed';
@@ -18,6 +19,8 @@ export interface QuantState {
   involvement: Involvement | null;
   showLungs: boolean;
   suggestion: QuantTask & { components: SuggestedComponent[]; message: string | null };
+  /** lesion biomarkers and lobes, recomputed once painting pauses; `stale` while an edit waits for them */
+  figures: { state: 'idle' | 'running' | 'done' | 'failed'; stale: boolean; error: string | null; result: ReadFigures | null };
   set: (patch: Partial<QuantState>) => void;
   reset: () => void;
 }
@@ -28,6 +31,7 @@ const initial = {
   involvement: null,
   showLungs: false,
   suggestion: { ...idle, components: [], message: null },
+  figures: { state: 'idle' as const, stale: false, error: null, result: null },
 };
 
 export const useQuantStore = create<QuantState>((set) => ({

@@ -10,7 +10,7 @@ import { newUid } from './dicomUid.ts';
 import { segSeriesDescription } from '../read/readSeries.ts';
 import { SEGMENTATION_STORAGE } from '../seg/segEncoder.ts';
 import { encodeSr } from '../sr/srEncoder.ts';
-import type { SrAnswer, SrFormSchema } from '../sr/srModel.ts';
+import type { SrAnswer, SrFormSchema, SrQuantification } from '../sr/srModel.ts';
 
 export interface ReadToSubmit {
   caseKey: string;
@@ -26,6 +26,8 @@ export interface ReadToSubmit {
   seriesDescription?: string;
   /** the read form, when the study has one (already validated) */
   form?: { schema: SrFormSchema; answers: SrAnswer[] };
+  /** the read's measured figures for this labelmap, written into the form's SR (none without a form) */
+  quantification?: SrQuantification;
 }
 
 export interface SubmittedRead {
@@ -95,6 +97,7 @@ async function formSr(read: ReadToSubmit, seg: SegEncodeInput, instanceNumber: n
     instanceNumber,
     contentDateTime: seg.contentDateTime,
     complete: true,
+    ...(read.quantification ? { quantification: read.quantification } : {}),
   });
   return { sopInstanceUid, bytes };
 }

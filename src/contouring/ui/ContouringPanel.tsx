@@ -51,6 +51,8 @@ export function ContouringPanel({ session, read }: { session: () => ContouringSe
     const c = session();
     if (c) f(c);
   };
+  // The study's optional segments not in the read yet (matched by type, as a renamed one still is that lobe).
+  const optional = (session()?.optionalSegments ?? []).filter((d) => !s.segments.some((seg) => seg.type.value === d.type.value && seg.type.scheme === d.type.scheme));
 
   if (s.configError) {
     return <aside className="contour-panel" data-testid="contour-panel"><p className="error-text" role="alert">Segments unavailable: {s.configError}</p></aside>;
@@ -126,6 +128,21 @@ export function ContouringPanel({ session, read }: { session: () => ContouringSe
           ))}
         </ul>
         <button onClick={() => run((c) => c.addSegment())} data-testid="add-segment">+ Add segment</button>
+        {optional.length > 0 && (
+          <select
+            value=""
+            aria-label="Add an anatomy segment"
+            data-testid="add-optional-segment"
+            title="Lobes drawn as segments give the lobar score in the Quantification panel; they count as anatomy, not lesion"
+            onChange={(e) => {
+              const def = optional.find((d) => d.label === e.target.value);
+              if (def) run((c) => c.addSegment(undefined, def));
+            }}
+          >
+            <option value="">+ Add lobe…</option>
+            {optional.map((d) => <option key={d.label} value={d.label}>{d.label}</option>)}
+          </select>
+        )}
       </section>
 
       <section className="segment-ops" aria-label="Active segment operations">

@@ -7,7 +7,9 @@ import { useContouringStore } from '../../stores/contouringStore.ts';
 import { useQuantStore, type QuantTask } from '../../stores/quantStore.ts';
 import { INVOLVEMENT_DEFINITION } from '../involvement.ts';
 import { ZONE_DEFINITION, type ZoneName } from '../lungZones.ts';
-import { BAND_DEFINITION, SEVERITY_BANDS, SIX_ZONE_SCORE_DEFINITION, SIX_ZONE_SCORE_NAME } from '../severityScore.ts';
+import { BAND_DEFINITION, LOBAR_SCORE_DEFINITION, LOBAR_SCORE_NAME, SEVERITY_BANDS, SIX_ZONE_SCORE_DEFINITION, SIX_ZONE_SCORE_NAME } from '../severityScore.ts';
+import { BIOMARKER_DEFINITIONS } from '../lesionBiomarkers.ts';
+import { LOBE_REGION_DEFINITION } from '../lobeRegions.ts';
 
 const ZONE_LABEL: Record<ZoneName, string> = {
   right_upper: 'Right upper',
@@ -33,14 +35,16 @@ function Progress({ task, what }: { task: QuantTask; what: string }) {
 
 /** `ownRead`: a read being made here (a reader's or a lead's consensus); a look at others' reads has none. */
 export function QuantPanel({ quant, ownRead }: { quant: () => ReadQuantification | null; ownRead: boolean }) {
-  const s = useQuantStore(useShallow((st) => ({ lungs: st.lungs, involvement: st.involvement, showLungs: st.showLungs, suggestion: st.suggestion })));
+  const s = useQuantStore(useShallow((st) => ({ lungs: st.lungs, involvement: st.involvement, showLungs: st.showLungs, suggestion: st.suggestion, figures: st.figures })));
   const activeLabel = useContouringStore((st) => st.segments.find((x) => x.value === st.activeValue)?.label ?? null);
   const run = (f: (q: ReadQuantification) => void) => {
     const q = quant();
     if (q) f(q);
   };
   const inv = s.involvement;
-  const { lungs, suggestion } = s;
+  const { lungs, suggestion, figures } = s;
+  const lesions = figures.result?.lesions ?? [];
+  const lobes = figures.result?.lobes ?? null;
   if (!ownRead) {
     return <aside className="contour-panel quant-panel" data-testid="quant-panel" aria-label="Quantification"><p className="muted">The quantification belongs to a read being made: open your own read of this case.</p></aside>;
   }
@@ -104,7 +108,86 @@ export function QuantPanel({ quant, ownRead }: { quant: () => ReadQuantification
               {SEVERITY_BANDS.map((b) => <li key={b.score}>{b.score}: {b.range}</li>)}
             </ul>
             <p>{SIX_ZONE_SCORE_DEFINITION}</p>
+            <p>{LOBAR_SCORE_DEFINITION}</p>
+            <p>{LOBE_REGION_DEFINITION}</p>
           </details>
+        </section>
+      )}
+
+      {lobes && (
+        <section aria-label="Lobes">
+          <h3>Lobes (your lobe segments)</h3>
+          <table className="zone-table">
+            <thead>
+              <tr><th>Lobe</th><th>Lobe mL</th><th>Lesion mL</th><th>%</th><th>Score</th></tr>
+            </thead>
+            <tbody>
+              {lobes.map((l) => (
+                <tr key={l.name} data-testid={`lobe-${l.name}`} data-pct={l.pct} data-score={l.score}>
+                  <td>{l.name}</td>
+                  <td>{l.lobe_ml.toFixed(0)}</td>
+                  <td>{ml(l.lesion_ml)}</td>
+                  <td>{l.pct.toFixed(1)}</td>
+                  <td>{l.score}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p>
+            {LOBAR_SCORE_NAME}:{' '}
+            <strong data-testid="severity-lobar" data-value={figures.result?.severity_score_lobar ?? ''}>
+              {figures.result?.severity_score_lobar ?? 'not until all five lobes are drawn'}
+            </strong>
+          </p>
+        </section>
+      )}
+
+      {lungs.state === 'done' && (
+        <section aria-label="Lesions">
+          <h3>Lesions {figures.stale && <span className="muted" data-testid="lesion-table-stale">(updating…)</span>}</h3>
+          {figures.state === 'failed' && <p className="error-text" role="alert">The lesion figures could not be computed: {figures.error}</p>}
+          {lesions.length === 0 ? (
+            <p className="muted">{figures.result ? 'No lesion painted yet.' : 'The lesions are measured once you paint.'}</p>
+          ) : (
+            <table className="zone-table lesion-table" data-testid="lesion-table">
+              <thead>
+                <tr>
+                  <th>#</th>
+                  <th title={BIOMARKER_DEFINITIONS.volume_ml}>mL</th>
+                  <th title={BIOMARKER_DEFINITIONS.hu_mean}>Mean HU</th>
+                  <th title={BIOMARKER_DEFINITIONS.ggo_fraction}>GGO %</th>
+                  <th title={BIOMARKER_DEFINITIONS.consolidation_fraction}>Cons. %</th>
+                  <th title={BIOMARKER_DEFINITIONS.longest_diameter_mm}>Longest mm</th>
+                  <th title={BIOMARKER_DEFINITIONS.zone}>Lung / zone</th>
+                </tr>
+              </thead>
+              <tbody>
+                {lesions.map((l) => (
+                  <tr
+                    key={l.id}
+                    data-lesion-id={l.id}
+                    data-volume-ml={l.volume_ml}
+                    tabIndex={0}
+                    className="clickable"
+                    title="Show this lesion in the views"
+                    onClick={() => run((q) => q.jumpToLesion(l.id))}
+                    onKeyDown={(e) => {
+                      if (e.key === 'Enter') run((q) => q.jumpToLesion(l.id));
+                    }}
+                  >
+                    <td>{l.id}</td>
+                    <td>{ml(l.volume_ml)}</td>
+                    <td>{l.hu_mean.toFixed(0)}</td>
+                    <td>{(100 * l.ggo_fraction).toFixed(0)}</td>
+                    <td>{(100 * l.consolidation_fraction).toFixed(0)}</td>
+                    <td>{l.longest_diameter_mm.toFixed(1)}</td>
+                    <td>{l.zone ? ZONE_LABEL[l.zone] : l.lung === 'none' ? 'outside the lungs' : l.lung}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          <p className="muted">A lesion is a 3D connected region of all your lesion segments together; measured again a second after you stop painting, and written into the read form's report when you submit. Click a row to show it.</p>
         </section>
       )}
 
