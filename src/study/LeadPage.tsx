@@ -9,6 +9,7 @@ import { UserMenu } from '../app/LoginPage.tsx';
 import type { CaseProgress, ReadSummary, StudySummary } from '../model/api.ts';
 import { fetchCaseReads, fetchStudies, fetchStudyCases } from './studyApi.ts';
 import { ReviewQueue } from './ReviewQueue.tsx';
+import { DatasetExportLink } from './DatasetExportLink.tsx';
 
 type LeadTab = 'queue' | 'studies';
 const TAB_KEY = 'ctaw.leadTab';
@@ -66,7 +67,8 @@ function StudyCases({ study }: { study: StudySummary }) {
   return (
     <section className="lead-study">
       <h2>
-        {study.name} <button onClick={() => navigate(statsPath(study.id))} data-testid="study-statistics">Statistics</button>
+        {study.name} <button onClick={() => navigate(statsPath(study.id))} data-testid="study-statistics">Statistics</button>{' '}
+        <DatasetExportLink studyId={study.id} />
       </h2>
       {cases === null && <p className="muted">Loading cases…</p>}
       {cases && (
