@@ -7,6 +7,7 @@ import { useRouteStore } from '../stores/routeStore.ts';
 import { searchSeries, searchStudies, type SeriesSummary } from '../dicomweb/qido.ts';
 import type { Role, StudySummary, UserChange } from '../model/api.ts';
 import * as api from './studyApi.ts';
+import { ImportPanel } from './ImportPanel.tsx';
 
 function useLoad<T>(load: () => Promise<T>, deps: unknown[]): [T | null, string | null, () => void] {
   const [value, setValue] = useState<T | null>(null);
@@ -182,6 +183,7 @@ export function AdminPage() {
       </header>
       <Users />
       <Studies />
+      <ImportPanel />
     </main>
   );
 }

@@ -8,7 +8,7 @@ import { type Database, openDatabase } from '../../server/db/database.ts';
 import { migrate } from '../../server/db/migrate.ts';
 import { type ThrowawayPostgres, openTestPglite, startThrowawayPostgres } from './dbServers.ts';
 
-const ALL = ['001_identity.sql', '002_reading_study.sql', '003_reading_workflow.sql', '004_review.sql'];
+const ALL = ['001_identity.sql', '002_reading_study.sql', '003_reading_workflow.sql', '004_review.sql', '005_import.sql'];
 
 let pglite: Database;
 let server: ThrowawayPostgres | null = null;
@@ -60,7 +60,7 @@ describe('migrations', () => {
   it('give the same schema on both (tables, columns, types, defaults, constraints, indexes, triggers)', async () => {
     const lite = await schemaOf(pglite);
     const tables = [...new Set((lite.columns as Array<{ table_name: string }>).map((c) => c.table_name))];
-    expect(tables).toEqual(['assignments', 'audit_log', 'case_agreements', 'case_reviews', 'cases', 'login_throttle', 'result_series', 'results', 'schema_migrations', 'sessions', 'studies', 'users']);
+    expect(tables).toEqual(['assignments', 'audit_log', 'case_agreements', 'case_reviews', 'cases', 'import_keys', 'import_patients', 'imports', 'login_throttle', 'result_series', 'results', 'schema_migrations', 'sessions', 'studies', 'users']);
     expect(lite.triggers).toHaveLength(2);
     expect(lite.constraints.length).toBeGreaterThan(20);
     expect(lite.indexes.length).toBeGreaterThan(15);
