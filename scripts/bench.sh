@@ -28,8 +28,17 @@ run_review() {
 run_quant() {
   node_modules/.bin/tsx bench/quant.ts
 }
+# data (issue 20): Orthanc and an in-process gateway. Export: a study of 20 cases x 2 readers
+# (bench/dataExport.ts, export_ms and export_unchanged_ms). Import: a 512x512x300 CT imported with
+# de-identification against a plain STOW of the same files (bench/dataImport.ts, import_vs_stow).
+run_data() {
+  node_modules/.bin/tsx bench/dataImport.ts "$CTAW_ORTHANC_URL"
+  node_modules/.bin/tsx bench/dataExport.ts "$CTAW_ORTHANC_URL"
+}
 if [ "$group" = render ]; then run_render; exit; fi
 if [ "$group" = quant ]; then run_quant; exit; fi
+# scale starts its own cluster (scripts/cluster.sh) on its own ports: bench/scale.ts.
+if [ "$group" = scale ]; then node_modules/.bin/tsx bench/scale.ts; exit; fi
 source scripts/stack.sh
 ORTHANC_PORT="${CTAW_BENCH_ORTHANC_PORT:-18644}"
 APP_PORT="${CTAW_BENCH_PORT:-5182}"
@@ -37,13 +46,14 @@ trap 'stack_down' EXIT
 [ "$group" = server ] || node_modules/.bin/vite build --logLevel error >&2
 stack_up bench "$ORTHANC_PORT" "$APP_PORT" >&2
 # server and review run their own gateways in-process, on Orthanc alone.
-case "$group" in server|review) ;; *) stack_server "$APP_PORT" >&2 ;; esac
+case "$group" in server|review|data) ;; *) stack_server "$APP_PORT" >&2 ;; esac
 run_group() {
   node_modules/.bin/tsx "bench/$1.ts" "http://127.0.0.1:$APP_PORT" "$CTAW_ORTHANC_URL"
 }
 case "$group" in
   viewer|contouring|seg|server) run_group "$group" ;;
   review) run_review; node_modules/.bin/tsx bench/reviewOpen.ts "$CTAW_ORTHANC_URL" ;;
-  all) run_group viewer; run_group contouring; run_group seg; run_group server; run_review; node_modules/.bin/tsx bench/reviewOpen.ts "$CTAW_ORTHANC_URL"; run_quant; run_render ;;
-  *) echo "unknown bench group: $group (known: viewer, contouring, seg, server, render, review, quant)" >&2; exit 2 ;;
+  data) run_data ;;
+  all) run_group viewer; run_group contouring; run_group seg; run_group server; run_review; node_modules/.bin/tsx bench/reviewOpen.ts "$CTAW_ORTHANC_URL"; run_data; run_quant; run_render ;;
+  *) echo "unknown bench group: $group (known: viewer, contouring, seg, server, render, review, quant, data)" >&2; exit 2 ;;
 esac

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(orthanc orthanc-dicomweb chromium dcmtk dicom3tools curl postgresql)
+APT_PACKAGES=(orthanc orthanc-dicomweb chromium dcmtk dicom3tools curl postgresql orthanc-postgresql haproxy)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ServerConfig } from './config.ts';
 import type { Database } from './db/database.ts';
+import { InvalidationBus } from './db/invalidationBus.ts';
 import { dicomwebProxy } from './dicomwebProxy.ts';
 import { AccessFacts } from './gateway/accessFacts.ts';
 import { loginGate } from './gateway/loginGate.ts';
@@ -13,6 +14,8 @@ import { attachIdentity } from './identity/attachIdentity.ts';
 import type { Clock } from './identity/sessions.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
+import { exportRoutes } from './routes/export.ts';
+import { importRoutes } from './routes/import.ts';
 import { reviewRoutes } from './routes/review.ts';
 import { studyRoutes } from './routes/studies.ts';
 import { worklistRoutes } from './routes/worklist.ts';
@@ -42,21 +45,48 @@ export async function buildApp(config: ServerConfig, opts: { logger?: boolean; d
   refuseBadQueries(app);
   const identity = await attachIdentity(app, config, { db: opts.db, clock: opts.clock });
   // Before any route, so that it guards them all.
-  if (config.requireLogin) loginGate(app);
+  const sessionCache = config.requireLogin ? loginGate(app) : null;
   const access = new AccessFacts(identity.db);
+  // On a PostgreSQL server other replicas may share the tables (npm run cluster): their changes
+  // must reach this process's caches.
+  if (identity.db.kind === 'postgres' && config.database?.url) {
+    const bus = await InvalidationBus.start(config.database.url, () => {
+      access.dropCached();
+      sessionCache?.clear();
+    });
+    app.addHook('onClose', () => bus.close());
+    const shared = { announce: () => bus.announce(identity.db), live: () => bus.live() };
+    access.shared = shared;
+    if (sessionCache) sessionCache.shared = shared;
+  }
   app.get('/api/health', async () => {
-    const orthanc = await fetch(`${config.orthancUrl}/system`, { signal: AbortSignal.timeout(2000) }).then(
-      (res) => res.ok,
-      () => false,
-    );
+    const [orthanc, database] = await Promise.all([
+      fetch(`${config.orthancUrl}/system`, { signal: AbortSignal.timeout(2000) }).then(
+        (res) => res.ok,
+        () => false,
+      ),
+      // A PostgreSQL server can fail apart from this process (the embedded one cannot): a load
+      // balancer (scripts/cluster.sh) takes a replica out when either is down.
+      identity.db.kind === 'postgres'
+        ? Promise.race([
+            identity.db.query('SELECT 1').then(
+              () => true,
+              () => false,
+            ),
+            new Promise<boolean>((done) => setTimeout(() => done(false), 2000).unref()),
+          ])
+        : null,
+    ]);
     // requireLogin tells the SPA to show its login; absent when off, as the answer was before.
-    return { ok: true, orthanc, ...(config.requireLogin ? { requireLogin: true } : {}) };
+    return { ok: true, orthanc, ...(database === null ? {} : { database }), ...(config.requireLogin ? { requireLogin: true } : {}) };
   });
   await app.register(authRoutes, { prefix: '/api/auth' });
   await app.register(adminRoutes, { prefix: '/api/admin' });
   await app.register(studyRoutes, { prefix: '/api', orthancUrl: config.orthancUrl, access });
   await app.register(worklistRoutes, { prefix: '/api' });
   await app.register(reviewRoutes, { prefix: '/api' });
+  await app.register(exportRoutes, { prefix: '/api', orthancUrl: config.orthancUrl });
+  await app.register(importRoutes, { prefix: '/api', orthancUrl: config.orthancUrl, access });
   await app.register(dicomwebProxy, {
     orthancUrl: config.orthancUrl,
     timeoutMs: config.upstreamTimeoutMs,

@@ -1,7 +1,8 @@
 // Loads what blinding.ts decides on from the gateway's tables, for many UIDs in one query (a QIDO
 // answer) or one (a WADO request). Series facts are kept a few seconds per caller: a reader
 // streaming a CT asks about the same series for every frame. Every change this process makes to
-// cases, assignments or results clears them; another replica's change is seen within the TTL.
+// cases, assignments or results clears them; with `shared` set (replicas on one PostgreSQL, db/
+// invalidationBus.ts) the change is announced to every replica before it is answered.
 import type { Queryable } from '../db/database.ts';
 import type { Caller, SeriesFacts, StudyFacts } from './blinding.ts';
 
@@ -27,7 +28,16 @@ export const CASE_COMPLETE_SQL = (caseId: string) => `(EXISTS (SELECT 1 FROM ass
   AND NOT EXISTS (SELECT 1 FROM assignments ca WHERE ca.case_id = ${caseId}
                    AND NOT EXISTS (SELECT 1 FROM results cr WHERE cr.case_id = ca.case_id AND cr.user_id = ca.user_id)))`;
 
+/** How replicas keep each other's caches right (db/invalidationBus.ts). */
+export interface SharedInvalidation {
+  announce(): Promise<void>;
+  /** false: an announcement could be missed, so nothing is cached */
+  live(): boolean;
+}
+
 export class AccessFacts {
+  shared: SharedInvalidation | null = null;
+
   // Promises, not values: the frames of one series arrive a hundred at a time, and when the entry
   // has expired they must wait for one query, not send a hundred (the embedded database answers
   // one query at a time, on the event loop).
@@ -38,8 +48,14 @@ export class AccessFacts {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Drops every cached fact (after a change to cases, assignments or results). */
-  invalidate(): void {
+  /** Drops every cached fact (after a change to cases, assignments or results), on every replica. */
+  async invalidate(): Promise<void> {
+    this.cache.clear();
+    await this.shared?.announce();
+  }
+
+  /** Another replica announced a change. */
+  dropCached(): void {
     this.cache.clear();
   }
 
@@ -47,9 +63,10 @@ export class AccessFacts {
     const pending = new Map<string, Promise<SeriesFacts>>();
     const missing: string[] = [];
     const now = this.now();
+    const caching = this.shared?.live() ?? true;
     for (const uid of new Set(seriesUids)) {
       const hit = this.cache.get(`${caller.id}|${uid}`);
-      if (hit && now - hit.at < TTL_MS) pending.set(uid, hit.facts);
+      if (hit && caching && now - hit.at < TTL_MS) pending.set(uid, hit.facts);
       else missing.push(uid);
     }
     if (missing.length) {
@@ -58,6 +75,7 @@ export class AccessFacts {
       for (const uid of missing) {
         const facts = loaded.then((m) => m.get(uid)!);
         pending.set(uid, facts);
+        if (!caching) continue;
         const key = `${caller.id}|${uid}`;
         const entry = { facts, at: now };
         this.cache.set(key, entry);

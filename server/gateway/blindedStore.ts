@@ -34,7 +34,8 @@ export function storeHandler(opts: StoreOptions): (request: FastifyRequest, repl
     if (contentType.type !== 'multipart/related' || !contentType.params.boundary) {
       return reply.code(415).send({ error: 'STOW-RS takes multipart/related; type="application/dicom"' });
     }
-    const body = await readBody(request.body as NodeJS.ReadableStream | undefined, opts.stowLimitBytes);
+    const declared = Number(request.headers['content-length']);
+    const body = await readBody(request.body as NodeJS.ReadableStream | undefined, opts.stowLimitBytes, Number.isSafeInteger(declared) && declared >= 0 ? declared : null);
     if (body === null) return reply.code(413).send({ error: 'the STOW-RS body is larger than the gateway accepts' });
 
     let headers: DicomHeader[];
@@ -69,7 +70,7 @@ export function storeHandler(opts: StoreOptions): (request: FastifyRequest, repl
       if (!row || row.user_id !== caller.id) return reply.code(403).send({ error: STORE_REFUSED });
       if (row.case_id !== v.caseId) return reply.code(409).send({ error: 'this result series holds results of another case; use a new series per case' });
     }
-    access.invalidate();
+    await access.invalidate();
 
     const res = await upstream.buffered('POST', query ? `${path}?${query}` : path, { ...upstream.headersOf(request), 'content-type': request.headers['content-type'], accept: DICOM_JSON, 'accept-encoding': 'identity' }, body);
     if (res.status === 200 || res.status === 202) {
@@ -79,7 +80,7 @@ export function storeHandler(opts: StoreOptions): (request: FastifyRequest, repl
       const strays = indexed === null ? null : unjudgedStores(judged, indexed);
       if (strays === null || strays.length > 0) {
         await removeStrays(request, strays ?? [], indexed ?? []);
-        access.invalidate();
+        await access.invalidate();
         return reply.code(403).type('application/json').send({ error: STORE_REFUSED });
       }
       const stored = storedSops(res.body);
@@ -107,7 +108,7 @@ export function storeHandler(opts: StoreOptions): (request: FastifyRequest, repl
           }
         }
       });
-      access.invalidate();
+      await access.invalidate();
     }
     return reply.code(res.status).type(String(res.headers['content-type'] ?? DICOM_JSON)).send(res.body);
   }
@@ -214,17 +215,33 @@ export function storeHandler(opts: StoreOptions): (request: FastifyRequest, repl
  * The body in memory, or null once it passes limit. Past the limit the rest is read and dropped:
  * answering 413 before the client has sent everything would reset the connection under it, and
  * browsers then report a network error instead of the 413 (Node's requestTimeout bounds the wait).
+ * With a Content-Length within the limit the chunks are copied into one buffer of that size as
+ * they arrive, so the body is held once: collecting chunks and concatenating them held it twice
+ * at the peak (a 257 MB STOW grew the gateway by 517 MB, bench/scale.ts stow_rss_mb).
  */
-async function readBody(stream: NodeJS.ReadableStream | undefined, limit: number): Promise<Buffer | null> {
+async function readBody(stream: NodeJS.ReadableStream | undefined, limit: number, declaredBytes: number | null): Promise<Buffer | null> {
   if (!stream) return Buffer.alloc(0);
+  // Unsafe (not zeroed) is fine: only the bytes received are ever used (subarray below).
+  let into: Buffer | null = declaredBytes !== null && declaredBytes <= limit ? Buffer.allocUnsafe(declaredBytes) : null;
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of stream as AsyncIterable<Buffer>) {
+    const at = total;
     total += chunk.length;
-    if (total <= limit) chunks.push(chunk);
-    else chunks.length = 0;
+    if (total > limit) {
+      chunks.length = 0;
+      into = null;
+    } else if (into && total <= into.length) {
+      chunk.copy(into, at);
+    } else {
+      // More than declared (should not happen with Content-Length): back to collecting chunks.
+      if (into) chunks.push(into.subarray(0, at));
+      into = null;
+      chunks.push(chunk);
+    }
   }
-  return total > limit ? null : Buffer.concat(chunks, total);
+  if (total > limit) return null;
+  return into ? into.subarray(0, total) : Buffer.concat(chunks, total);
 }
 
 /** SOP Instance UIDs in the Referenced SOP Sequence (0008,1199) of a STOW-RS answer: the stored ones. */

@@ -5,12 +5,14 @@
 //
 // DICOMweb requests come by the hundred per opened series; their session is looked up in the
 // database at most once per SESSION_CACHE_MS per token. A logout, or an admin's change to
-// accounts, clears the cache of this process at once; on another replica it ends within that time.
+// accounts, clears the cache of this process at once, and of every replica when `shared` is set
+// (replicas on one PostgreSQL, db/invalidationBus.ts).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CSRF_HEADER, csrfMatches, requireUser, sessionToken } from '../identity/requireUser.ts';
 import { clearedSessionCookie, isSecureRequest } from '../identity/sessionCookie.ts';
 import { type Session, sessionState } from '../identity/sessions.ts';
 import type { User } from '../identity/users.ts';
+import type { SharedInvalidation } from './accessFacts.ts';
 
 export const SESSION_CACHE_MS = 5_000;
 const MAX_CACHED = 10_000;
@@ -22,9 +24,11 @@ type Found = { session: Session; user: User } | null;
 /** Session lookups by token, kept SESSION_CACHE_MS. The lookup itself is kept (a promise), so the
  * frames a viewer asks for at once, when the entry has expired, wait for one query together. */
 export class SessionCache {
+  shared: SharedInvalidation | null = null;
   private readonly entries = new Map<string, { found: Promise<Found>; at: number }>();
 
   get(token: string, nowMs: number): Promise<Found> | null {
+    if (this.shared && !this.shared.live()) return null;
     const hit = this.entries.get(token);
     if (!hit) return null;
     if (nowMs - hit.at >= SESSION_CACHE_MS) {
@@ -100,10 +104,15 @@ export function loginGate(app: FastifyInstance): SessionCache {
     if (gate === 'dicomweb') return cachedGate(request, reply);
     if (gate === 'api') return uncached(request, reply);
   });
-  // Sessions may have ended: logout, password reset, disabled account, revoked sessions.
-  app.addHook('onResponse', async (request, reply) => {
+  // Sessions may have ended: logout, password reset, disabled account, revoked sessions. Before
+  // the answer is sent, so that no replica honours the ended session once the client knows.
+  app.addHook('onSend', async (request, reply, payload) => {
     const route = request.routeOptions.url ?? '';
-    if (request.method !== 'GET' && reply.statusCode < 400 && (route === '/api/auth/logout' || route.startsWith('/api/admin/'))) cache.clear();
+    if (request.method !== 'GET' && reply.statusCode < 400 && (route === '/api/auth/logout' || route.startsWith('/api/admin/'))) {
+      cache.clear();
+      await cache.shared?.announce();
+    }
+    return payload;
   });
   return cache;
 }

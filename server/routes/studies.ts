@@ -137,7 +137,7 @@ export async function studyRoutes(app: FastifyInstance, opts: StudyRoutesOptions
       if (problems.length) return reply.code(400).send({ error: problems[0], problems });
       const added = await addCases(db, request.params.id, list);
       for (const c of added) await audit(request, 'case.add', caseTarget(c.id), { studyId: c.studyId, label: c.label, seriesInstanceUid: c.seriesInstanceUid });
-      opts.access.invalidate();
+      await opts.access.invalidate();
       const answer: AddedCases = { cases: added };
       return reply.code(201).send(answer);
     },
@@ -169,7 +169,7 @@ export async function studyRoutes(app: FastifyInstance, opts: StudyRoutesOptions
     async (request: FastifyRequest<{ Params: { id: number }; Body: { readerIds?: number[]; seed?: string } | null }>): Promise<AssignmentOutcome> => {
       const done = await assignUnassigned(db, request.params.id, { readerIds: request.body?.readerIds ?? null, seed: request.body?.seed });
       await audit(request, 'assignment.plan', `study:${request.params.id}`, { seed: done.seed, assignments: done.assigned, cases: done.plan.length });
-      opts.access.invalidate();
+      await opts.access.invalidate();
       return { assigned: done.assigned, seed: done.seed, plan: done.plan };
     },
   );
@@ -183,7 +183,7 @@ export async function studyRoutes(app: FastifyInstance, opts: StudyRoutesOptions
     async (request: FastifyRequest<{ Params: { id: number }; Body: { userId: number } }>, reply) => {
       const added = await addAssignment(db, request.params.id, request.body.userId);
       if (added) await audit(request, 'assignment.add', caseTarget(request.params.id), { userId: request.body.userId });
-      opts.access.invalidate();
+      await opts.access.invalidate();
       return reply.code(added ? 201 : 200).send({ caseId: request.params.id, userId: request.body.userId, added });
     },
   );
@@ -194,7 +194,7 @@ export async function studyRoutes(app: FastifyInstance, opts: StudyRoutesOptions
     async (request: FastifyRequest<{ Params: { id: number; userId: number } }>, reply) => {
       await removeAssignment(db, request.params.id, request.params.userId);
       await audit(request, 'assignment.remove', caseTarget(request.params.id), { userId: request.params.userId });
-      opts.access.invalidate();
+      await opts.access.invalidate();
       return reply.code(204).send();
     },
   );

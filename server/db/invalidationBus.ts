@@ -1,0 +1,83 @@
+// Replicas of the gateway on one PostgreSQL server (npm run cluster, docs/DEPLOY.md) each keep
+// caches of what the tables say (access facts, DICOMweb sessions). A change made through one
+// replica is announced with NOTIFY, and every replica drops its caches when it hears it, so that a
+// result stored through replica 1 is never judged from replica 2's older facts. NOTIFY is sent to
+// listeners when the announcing statement commits, before its answer reaches the announcing
+// replica: by the time that replica answers its client, the others have the message on their
+// socket. While the listening connection is down nothing can be heard, so the caches are not used
+// at all (live() is false) until it is back and has listened again.
+// PGlite needs none of this: it is one process (its data folder is locked, db/dataDirLock.ts).
+import pg from 'pg';
+import type { Queryable } from './database.ts';
+
+const CHANNEL = 'ctaw_invalidate';
+const RECONNECT_MS = 1_000;
+
+export class InvalidationBus {
+  private client: pg.Client | null = null;
+  private listening = false;
+  private closed = false;
+  private retry: NodeJS.Timeout | null = null;
+
+  private constructor(
+    private readonly url: string,
+    private readonly onInvalidate: () => void,
+  ) {}
+
+  /** Listens before it returns: a replica that cannot listen must not start with caches on. */
+  static async start(url: string, onInvalidate: () => void): Promise<InvalidationBus> {
+    const bus = new InvalidationBus(url, onInvalidate);
+    try {
+      await bus.connect();
+    } catch (err) {
+      await bus.close();
+      throw err;
+    }
+    return bus;
+  }
+
+  /** Whether caches may be used: a message sent now would be heard. */
+  live(): boolean {
+    return this.listening;
+  }
+
+  /** Tells every replica (this one too) to drop its caches; resolves once committed. */
+  async announce(db: Queryable): Promise<void> {
+    await db.query(`SELECT pg_notify('${CHANNEL}', '')`);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.listening = false;
+    if (this.retry) clearTimeout(this.retry);
+    await this.client?.end().catch(() => undefined);
+  }
+
+  private async connect(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: 10_000 });
+    const lost = () => {
+      if (this.client !== client) return;
+      this.client = null;
+      this.listening = false;
+      // What was announced meanwhile is lost: nothing cached before may be trusted.
+      this.onInvalidate();
+      client.end().catch(() => undefined);
+      if (!this.closed) this.retry = setTimeout(() => void this.connect().catch(() => undefined), RECONNECT_MS);
+    };
+    this.client = client;
+    client.on('error', lost);
+    client.on('end', lost);
+    client.on('notification', (msg) => {
+      if (msg.channel === CHANNEL) this.onInvalidate();
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CHANNEL}`);
+    } catch (err) {
+      lost();
+      throw err;
+    }
+    this.listening = true;
+    this.onInvalidate();
+  }
+}
