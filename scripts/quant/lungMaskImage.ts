@@ -12,27 +12,13 @@ import { LUNG, type CtVolume } from '../../src/quant/ctVolume.ts';
 import { segmentLungs } from '../../src/quant/lungMask.ts';
 import { chestPhantom } from '../../src/quant/phantom.testSupport.ts';
 import { readDicomDir } from '../quant.ts';
+import { crc32 } from '../../src/export/storedZip.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const DEFAULT_DIR = resolve(here, '../../../shared/data/COVID-CT-01/dicom');
 const WINDOW = { centerHu: -600, widthHu: 1500 };
 const COLOURS: Record<number, [number, number, number]> = { [LUNG.right]: [40, 230, 60], [LUNG.left]: [255, 140, 0] };
 
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
 
 /** An 8-bit RGB PNG (PNG spec: signature, IHDR, one IDAT, IEND; filter 0 on every row). */
 export function encodePng(rgb: Uint8Array, width: number, height: number): Uint8Array {
