@@ -2,17 +2,18 @@
 // requests as the admin page), so the PGlite database needs no second process:
 //   npm run import -- [--url http://127.0.0.1:5180] [--user admin] [--study ID] PATH…
 //   npm run import -- --deidentify-only OUT [--keys FILE | --url … --user …] PATH…
-// PATH: files or folders (read recursively). Zip archives are not read here (Node has no unzip
-// and the project adds no dependency for it): unzip them first. The password comes from
-// CTAW_IMPORT_PASSWORD or a prompt. Progress on stderr, the summary on stdout.
+// PATH: files, folders (read recursively) and zip archives (their entries, stored or deflated:
+// src/import/zipReader.ts). The password comes from CTAW_IMPORT_PASSWORD or a prompt. Progress on stderr, the summary on stdout.
 // --deidentify-only writes the de-identified files to OUT and stores nothing, with the server's
 // keys (POST /api/import/deidentify) or, with --keys FILE, a local keys file (created when
 // missing) and no server at all.
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { inflateRawSync } from 'node:zlib';
 import { join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { ImportRefusal, deidentify, readSource } from '../server/import/deidentify.ts';
+import { zipEntries, zipEntryBytes } from '../src/import/zipReader.ts';
 import { FileKeyStore } from '../server/import/importKeys.ts';
 import type { ImportFileOutcome, ImportProgress, ImportSummary } from '../src/model/importApi.ts';
 
@@ -21,13 +22,28 @@ const USAGE = `usage: npm run import -- [--url URL] [--user NAME] [--study ID] P
 
 class UsageError extends Error {}
 
-function filesUnder(paths: string[]): Array<{ path: string; name: string }> {
-  const out: Array<{ path: string; name: string }> = [];
+/** A file to import: on disk, or an entry of a zip archive read when its turn comes. */
+interface Source {
+  name: string;
+  size: number;
+  read: () => Promise<Uint8Array>;
+}
+
+function filesUnder(paths: string[]): Source[] {
+  const out: Source[] = [];
   const walk = (path: string, root: string): void => {
     const st = statSync(path);
     if (st.isDirectory()) {
       for (const entry of readdirSync(path).sort()) if (!entry.startsWith('.')) walk(join(path, entry), root);
-    } else if (st.isFile()) out.push({ path, name: relative(root, path) || path });
+      return;
+    }
+    if (!st.isFile()) return;
+    const name = relative(root, path) || path;
+    if (/\.zip$/i.test(path)) {
+      // The archive is read once and held; each entry is inflated only when it is sent.
+      const zip = new Uint8Array(readFileSync(path));
+      for (const e of zipEntries(zip)) out.push({ name: `${name}/${e.name}`, size: e.size, read: () => zipEntryBytes(zip, e, (b) => new Uint8Array(inflateRawSync(b))) });
+    } else out.push({ name, size: st.size, read: async () => new Uint8Array(readFileSync(path)) });
   };
   for (const p of paths) {
     const abs = resolve(p);
@@ -77,11 +93,11 @@ function progressLine(done: number, total: number, bytes: number, totalBytes: nu
   process.stderr.write(`\r${done}/${total} files, ${mb(bytes)}/${mb(totalBytes)} MB${extra}   `);
 }
 
-async function runImport(files: Array<{ path: string; name: string }>, s: Session, studyId: number | null): Promise<number> {
+async function runImport(files: Source[], s: Session, studyId: number | null): Promise<number> {
   const started = await request(s, 'POST', '/api/import', { studyId });
   if (started.status !== 201) throw new Error(`the server refused the import: ${started.status} ${await started.text()}`);
   const { importId } = (await started.json()) as ImportProgress;
-  const totalBytes = files.reduce((n, f) => n + statSync(f.path).size, 0);
+  const totalBytes = files.reduce((n, f) => n + f.size, 0);
   let bytes = 0;
   let skipped = 0;
   let done = 0;
@@ -90,7 +106,7 @@ async function runImport(files: Array<{ path: string; name: string }>, s: Sessio
   const worker = async (): Promise<void> => {
     while (next < files.length) {
       const f = files[next++];
-      const data = new Uint8Array(readFileSync(f.path));
+      const data = await f.read();
       const res = await request(s, 'PUT', `/api/import/${importId}/files?name=${encodeURIComponent(f.name)}`, data);
       if (!res.ok) throw new Error(`${f.name}: ${res.status} ${await res.text()}`);
       const outcome = (await res.json()) as ImportFileOutcome;
@@ -113,14 +129,14 @@ async function runImport(files: Array<{ path: string; name: string }>, s: Sessio
   return summary.seriesResults.some((r) => r.verdict === 'refused') || summary.skipped > 0 ? 1 : 0;
 }
 
-async function runDeidentifyOnly(files: Array<{ path: string; name: string }>, out: string, deid: (bytes: Uint8Array) => Promise<Uint8Array>): Promise<number> {
+async function runDeidentifyOnly(files: Source[], out: string, deid: (bytes: Uint8Array) => Promise<Uint8Array>): Promise<number> {
   mkdirSync(out, { recursive: true });
   let written = 0;
   let bytes = 0;
-  const totalBytes = files.reduce((n, f) => n + statSync(f.path).size, 0);
+  const totalBytes = files.reduce((n, f) => n + f.size, 0);
   const skipped: string[] = [];
   for (const [i, f] of files.entries()) {
-    const data = new Uint8Array(readFileSync(f.path));
+    const data = await f.read();
     bytes += data.length;
     try {
       const result = await deid(data);
@@ -157,9 +173,7 @@ async function main(): Promise<number> {
   }
   if (positionals.length === 0) throw new UsageError('name at least one file or folder');
   const files = filesUnder(positionals);
-  const zips = files.filter((f) => /\.zip$/i.test(f.name));
-  if (zips.length) process.stderr.write(`${zips.length} zip archive(s) left out: unzip them first (${zips[0].name}${zips.length > 1 ? ', …' : ''})\n`);
-  const todo = files.filter((f) => !/\.zip$/i.test(f.name));
+  const todo = files;
   const base = (values.url ?? `http://127.0.0.1:${process.env.CTAW_PORT ?? '5180'}`).replace(/\/+$/, '');
   const user = values.user ?? 'admin';
   const out = values['deidentify-only'];

@@ -2,15 +2,40 @@
 // the server one file a request, four at a time, where each is de-identified before it is stored
 // (server/routes/import.ts); progress in files and MB, then the summary per series (accepted,
 // warned, refused with the rule) and per skipped file, and optionally cases of a study.
-// Zip archives are not opened in the browser (no unzip without another dependency): unzip first.
+// A zip archive is opened here (src/import/zipReader.ts, inflated with the browser's
+// DecompressionStream) and its entries sent like picked files.
 import { useEffect, useRef, useState } from 'react';
 import type { ImportFileOutcome, ImportProgress, ImportSummary } from '../model/importApi.ts';
 import type { StudySummary } from '../model/api.ts';
 import * as studyApi from './studyApi.ts';
+import { zipEntries, zipEntryBytes, ZipError } from '../import/zipReader.ts';
 
 interface Picked {
-  file: File;
+  /** a picked file, or an entry of a picked zip archive */
+  file: Blob;
   name: string;
+}
+
+const inflateRaw = async (compressed: Uint8Array): Promise<Uint8Array> =>
+  new Uint8Array(await new Response(new Blob([compressed as BlobPart]).stream().pipeThrough(new DecompressionStream('deflate-raw'))).arrayBuffer());
+
+/** Zip archives among the picked files replaced by their entries; an unreadable one is named with why. */
+async function expandZips(picked: Picked[]): Promise<{ files: Picked[]; refused: ImportFileOutcome[] }> {
+  const files: Picked[] = [];
+  const refused: ImportFileOutcome[] = [];
+  for (const p of picked) {
+    if (!/\.zip$/i.test(p.name)) {
+      files.push(p);
+      continue;
+    }
+    try {
+      const zip = new Uint8Array(await p.file.arrayBuffer());
+      for (const e of zipEntries(zip)) files.push({ name: `${p.name}/${e.name}`, file: new Blob([(await zipEntryBytes(zip, e, inflateRaw)) as BlobPart]) });
+    } catch (err) {
+      refused.push({ name: p.name, status: 'skipped', reason: err instanceof ZipError ? err.message : `the archive could not be read: ${String(err)}` });
+    }
+  }
+  return { files, refused };
 }
 
 interface Running {
@@ -30,8 +55,8 @@ function namesOf(list: FileList | null): Picked[] {
 
 async function runImport(picked: Picked[], studyId: number | null, onProgress: (r: Running) => void): Promise<ImportSummary> {
   const { importId } = await studyApi.api<ImportProgress>('/api/import', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ studyId }) });
-  const files = picked.filter((p) => !/\.zip$/i.test(p.name));
-  const running: Running = { done: 0, total: picked.length, bytes: 0, totalBytes: picked.reduce((n, p) => n + p.file.size, 0), skipped: picked.length - files.length };
+  const { files, refused } = await expandZips(picked);
+  const running: Running = { done: 0, total: files.length + refused.length, bytes: 0, totalBytes: files.reduce((n, p) => n + p.file.size, 0), skipped: refused.length };
   onProgress({ ...running });
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -46,8 +71,7 @@ async function runImport(picked: Picked[], studyId: number | null, onProgress: (
   };
   await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
   const summary = await studyApi.api<ImportSummary>(`/api/import/${importId}/finish`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ studyId }) });
-  const zips = picked.filter((p) => /\.zip$/i.test(p.name)).map((p): ImportFileOutcome => ({ name: p.name, status: 'skipped', reason: 'a zip archive: unzip it and import the folder' }));
-  return { ...summary, skippedFiles: [...zips, ...summary.skippedFiles] };
+  return { ...summary, skippedFiles: [...refused, ...summary.skippedFiles] };
 }
 
 function Summary({ summary }: { summary: ImportSummary }) {

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../server/db/database.ts';
 import { identifiedSeries, type IdentifiedSeries } from '../../server/import/identifiedCt.testSupport.ts';
 import { parsePart10 } from '../../src/dicom/part10Reader.ts';
+import { StoredZipWriter } from '../../src/export/storedZip.ts';
 import { dciodvfy, onPath } from '../../src/dicom/dicomTools.testSupport.ts';
 import type { ImportFileOutcome, ImportProgress, ImportSummary } from '../../src/model/importApi.ts';
 import { PASSWORD, type Gateway, type Who, addUser, api, call, login, orthanc, randomUid, startGateway } from './blindingStack.ts';
@@ -217,6 +218,17 @@ describe('import', () => {
       const raw = a.toString('latin1');
       expect([...ct.secrets, ...ct.sourceUids].filter((x) => raw.includes(x))).toEqual([]);
     }
+    // The same files in a zip archive, as a hospital sends them: the same de-identified output.
+    const chunks: Uint8Array[] = [];
+    const zip = new StoredZipWriter((c) => void chunks.push(c.slice()));
+    for (const name of readdirSync(folder).sort()) await zip.add(`scan/${name}`, new Uint8Array(readFileSync(join(folder, name))));
+    await zip.finish();
+    const archive = join(dir, 'cli-deid.zip');
+    writeFileSync(archive, Buffer.concat(chunks));
+    const zipped = join(dir, 'deid-zip');
+    const run = await importCommand(['--deidentify-only', zipped, '--keys', keys, archive]);
+    expect(run.stdout, run.stderr).toMatch(/3 de-identified file\(s\) written/);
+    for (const name of readdirSync(outs[0])) expect(readFileSync(join(zipped, name)).equals(readFileSync(join(outs[0], name)))).toBe(true);
   });
 
   it('answers a reader and a caller without a session as the admin routes do', async () => {
