@@ -14,6 +14,9 @@
 // involvement is a fraction of the lung, and a voxel outside it (a stroke over the chest wall,
 // the mediastinum, an effusion) would raise the numerator without being part of the denominator,
 // so that % could pass 100. The reader sees them counted and can fix the stroke or the mask.
+// Longer than most files here (~470 lines) for a reason: measureInvolvement and the live
+// InvolvementTracker must count exactly the same voxels (a test compares them after random edits),
+// so both live beside the counting rules they share.
 import { LUNG, voxelMl } from './ctVolume.ts';
 import { cranialStepOrThrow, thirdsFromSliceCounts, zoneIndex, zoneOfSlice, ZONE_NAMES, type ZoneName } from './lungZones.ts';
 import { bandScore, LOBE_NAMES, lobarScore, sixZoneScore, type BandScore, type LobeName } from './severityScore.ts';

@@ -3,6 +3,9 @@
 // Components come from runs (src/metrics maskRuns + runComponents, the same partition as
 // contouring's componentsOf) because componentsOf returns an Int32 label per voxel of the grid,
 // 314 MB for a 512×512×300 CT, where the runs of a lesion mask take a few MB.
+// Longer than most files here (~600 lines) for a reason: each biomarker is a short function, but
+// they share one pass over each component's box (surface faces, normals, hull, pleura distance);
+// moving the surface-area and diameter helpers to their own modules is the natural split.
 import { LUNG, voxelMl, type CtVolume } from './ctVolume.ts';
 import { zoneIndex, zoneOfSlice, ZONE_NAMES, type ZoneName } from './lungZones.ts';
 import { maskRuns } from '../metrics/maskRuns.ts';

@@ -8,6 +8,10 @@
 // involves (src/quant/involvement.ts). They live in their own array, are drawn as their own
 // overlay, and are never written into the SEG. A suggestion enters the labelmap only through the
 // reader's Accept, as one undoable edit of the active segment.
+// Longer than most files here (~500 lines) for a reason: it is the one owner of a read's
+// quantification lifecycle (lung mask kept or computed, tracker fed by every edit, suggestion
+// preview and accept, figures for the SR), whose steps depend on each other's timing; the math is
+// in src/quant and the drawing in ContouringSession.
 import type { Types } from '@cornerstonejs/core';
 import type { ContouringSession } from '../contouring/contouringSession.ts';
 import { worldToIJK, type GridFrame } from '../contouring/brushGeometry.ts';

@@ -149,6 +149,18 @@ describe('the queue and the kept agreement', () => {
     expect(answer.json<CaseAgreementAnswer>()).toEqual({ versions: item.versions, agreement: null });
   });
 
+  it('keeps a reader disabled after submitting: the case, the read and its versions stay in the queue', async () => {
+    const before = (await queue(who['lead-l'])).find((i) => i.caseId === cases.x)!;
+    const off = await api(gw, who.root, 'POST', `/api/admin/users/${ids['reader-b']}/disable`, { disabled: true });
+    expect(off.status, off.text).toBe(200);
+    const during = (await queue(who['lead-l'])).find((i) => i.caseId === cases.x);
+    expect(during?.versions).toEqual(before.versions);
+    expect(during?.reads.map((r) => r.username)).toEqual(['reader-a', 'reader-b']);
+    expect((await api(gw, who.root, 'POST', `/api/admin/users/${ids['reader-b']}/disable`, { disabled: false })).status).toBe(200);
+    // Disabling ended B's sessions: B logs in again for the tests after.
+    who['reader-b'] = await login(gw, 'reader-b');
+  });
+
   it('refuses an agreement of other versions (409), and one of the wrong shape (400), keeping nothing', async () => {
     const current = versionsOf(['reader-a', segs.xa], ['reader-b', segs.xb]);
     const stale = [{ ...current[0], segSopInstanceUid: randomUid() }, current[1]];
