@@ -6,13 +6,16 @@
 // src/import/zipReader.ts). The password comes from CTAW_IMPORT_PASSWORD or a prompt. Progress on stderr, the summary on stdout.
 // --deidentify-only writes the de-identified files to OUT and stores nothing, with the server's
 // keys (POST /api/import/deidentify) or, with --keys FILE, a local keys file (created when
-// missing) and no server at all.
+// missing) and no server at all. Uploaded later, those files keep their UIDs and dates (with the
+// server's keys they are stored byte for byte; with a site's file the server gives the patient a
+// pseudonym of its own): server/import/deidentifyWithKeys.ts.
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { inflateRawSync } from 'node:zlib';
 import { join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { ImportRefusal, deidentify, readSource } from '../server/import/deidentify.ts';
+import { ImportRefusal, readSource } from '../server/import/deidentify.ts';
+import { deidentifyWithKeys } from '../server/import/deidentifyWithKeys.ts';
 import { zipEntries, zipEntryBytes } from '../src/import/zipReader.ts';
 import { FileKeyStore } from '../server/import/importKeys.ts';
 import type { ImportFileOutcome, ImportProgress, ImportSummary } from '../src/model/importApi.ts';
@@ -182,9 +185,7 @@ async function main(): Promise<number> {
     if (values.keys) {
       const keys = new FileKeyStore(resolve(values.keys));
       return runDeidentifyOnly(todo, resolve(out), async (bytes) => {
-        const src = readSource(bytes);
-        const patient = await keys.patient(src.patientIdentity);
-        return deidentify(src, { uidSecret: await keys.uidSecret(), pseudonym: patient.pseudonym, dateOffsetDays: patient.dateOffsetDays }).bytes;
+        return (await deidentifyWithKeys(readSource(bytes), keys)).out.bytes;
       });
     }
     const s = await logIn(base, user);

@@ -21,7 +21,7 @@
 // Longer than most files here (~570 lines): a third is the profile's attribute table (one row per
 // tag of PS3.15 Table E.1-1, reviewed as one list), the rest the one walk that applies it with its
 // date, UID and clean-descriptor rules. Moving the table to a data module of its own is the split.
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { inflateRawSync } from 'node:zlib';
 import dcmjs from 'dcmjs';
 import { type DataSet, DicomParseError, type DicomReader, EXPLICIT_VR_LE, describeSopClass, parsePart10 } from '../../src/dicom/part10Reader.ts';
@@ -286,6 +286,37 @@ export interface SourceFile {
   sopInstanceUid: string;
   /** The source patient's identity (ID and issuer; the name when there is no ID), to be keyed and hashed (importKeys.ts); never stored or logged. */
   patientIdentity: string;
+  /** The key id (keyIdOf) of the keys this file was de-identified with by this software, or null: a file from `--deidentify-only` uploaded later keeps its UIDs (deidentifyWithKeys.ts). */
+  deidentifiedWith: string | null;
+}
+
+const PATIENT_IDENTITY_REMOVED = 0x00120062;
+const DEIDENTIFICATION_METHOD = 0x00120063;
+const KEY_ID_VALUE = /^CTAW keys ([0-9a-f]{16})$/;
+
+/** The public name of a UID secret, written into (0012,0063) so that an upload of the file can tell whose keys made it; the secret cannot be had from it. */
+export function keyIdOf(secret: Uint8Array): string {
+  return createHash('sha256').update('ctaw import key id\n').update(secret).digest('hex').slice(0, 16);
+}
+
+function deidentifiedWith(reader: DicomReader, ds: DataSet): string | null {
+  if (reader.string(ds, PATIENT_IDENTITY_REMOVED)?.toUpperCase() !== 'YES') return null;
+  const methods = (reader.string(ds, DEIDENTIFICATION_METHOD) ?? '').split('\\').map((m) => m.trim());
+  if (!methods.includes(DEID_METHOD)) return null;
+  for (const m of methods) {
+    const key = KEY_ID_VALUE.exec(m);
+    if (key) return key[1];
+  }
+  return null;
+}
+
+/** A UID of mappedUid's shape (2.25 and a version 8 UUID): what a kept UID must look like, so that a file marked de-identified cannot carry a source UID through. */
+export function looksMapped(uid: string): boolean {
+  if (!/^2\.25\.[1-9]\d{0,38}$/.test(uid)) return false;
+  const n = BigInt(uid.slice(5));
+  if (n >= 1n << 128n) return false;
+  const hex = n.toString(16).padStart(32, '0');
+  return hex[12] === '8' && '89ab'.includes(hex[16]);
 }
 
 /** Reads and judges a file; throws ImportRefusal naming why it cannot be imported. */
@@ -312,7 +343,7 @@ export function readSource(bytes: Uint8Array): SourceFile {
   if (!CT_SOP_CLASSES.has(sopClassUid)) throw new ImportRefusal('not-ct', `refused: ${describeSopClass(sopClassUid)}, not a CT image`);
   const id = reader.string(ds, PATIENT_ID) ?? '';
   const identity = id !== '' ? `id:${id}|${reader.string(ds, ISSUER_OF_PATIENT_ID) ?? ''}` : `name:${reader.string(ds, PATIENT_NAME) ?? ''}`;
-  return { reader, ds, transferSyntaxUid, sopClassUid, sopInstanceUid, patientIdentity: identity };
+  return { reader, ds, transferSyntaxUid, sopClassUid, sopInstanceUid, patientIdentity: identity, deidentifiedWith: deidentifiedWith(reader, ds) };
 }
 
 export interface DeidKeys {
@@ -322,6 +353,8 @@ export interface DeidKeys {
   pseudonym: string;
   /** Days added to every date of this patient (negative: earlier). */
   dateOffsetDays: number;
+  /** UIDs already of mappedUid's shape are kept (a file this software de-identified before; others are still mapped). */
+  keepMappedUids?: boolean;
 }
 
 /** The new UID of a source UID: HMAC-SHA256 with the secret, 128 bits as a UUID version 8 under 2.25 (PS3.5 B.2). */
@@ -397,6 +430,7 @@ class Deidentifier {
 
   uid(value: string): string {
     if (value.startsWith(DICOM_ROOT)) return value;
+    if (this.keys.keepMappedUids && looksMapped(value)) return value;
     let out = this.uids.get(value);
     if (!out) this.uids.set(value, (out = mappedUid(this.keys.uidSecret, value)));
     return out;
@@ -537,8 +571,8 @@ export function deidentify(src: SourceFile, keys: DeidKeys): DeidentifiedFile {
   for (const tag of [PATIENT_NAME, PATIENT_ID]) if (!ds.some((e) => e.tag === tag)) ds.push({ tag, vr: tag === PATIENT_NAME ? 'PN' : 'LO', bytes: padded(utf8.encode(keys.pseudonym), 'LO') });
   const text = (tag: number, vr: string, value: string): OutElement => ({ tag, vr, bytes: padded(utf8.encode(value), vr) });
   ds.push(
-    text(0x00120062, 'CS', 'YES'),
-    text(0x00120063, 'LO', DEID_METHOD),
+    text(PATIENT_IDENTITY_REMOVED, 'CS', 'YES'),
+    text(DEIDENTIFICATION_METHOD, 'LO', `${DEID_METHOD}\\CTAW keys ${keyIdOf(keys.uidSecret)}`),
     { tag: 0x00120064, vr: 'SQ', items: DEID_CODES.map(([v, m]) => codeItem(v, m)) },
     // PS3.3 C.12.1: the dates are not the real ones.
     text(0x00280303, 'CS', 'MODIFIED'),

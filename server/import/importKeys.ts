@@ -1,8 +1,8 @@
 // The keys of de-identification: the secret the new UIDs are derived from, and per source patient
 // a pseudonym number and a date shift. The server keeps them in its database (005_import.sql);
 // `npm run import -- --deidentify-only --keys FILE` in a local JSON file, so a site can
-// de-identify before anything leaves it and give the file to the server's admin later (or keep
-// using it) and the same UIDs come out. A patient is known by HMAC(secret, identity) only.
+// de-identify before anything leaves it and upload the files later: they keep the UIDs the file's
+// keys gave them (deidentifyWithKeys.ts), and the site's next batch of a patient joins the first. A patient is known by HMAC(secret, identity) only.
 import { createHmac, randomBytes, randomInt } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { Queryable } from '../db/database.ts';

@@ -6,7 +6,8 @@
 // twice: Orthanc answers AlreadyStored for what the first run stored.
 import type { Database, Queryable } from '../db/database.ts';
 import { StudyError, addCases } from '../study/studyStore.ts';
-import { ImportRefusal, deidentify, readSource } from './deidentify.ts';
+import { ImportRefusal, readSource } from './deidentify.ts';
+import { deidentifyWithKeys } from './deidentifyWithKeys.ts';
 import type { KeyStore } from './importKeys.ts';
 import { DEFAULT_RULES, type QualityRules, type SeriesQuality, type SliceFacts, checkSeriesQuality, sliceFactsOf } from './seriesQuality.ts';
 import type { ImportFileOutcome, ImportProgress, ImportSeriesSummary, ImportSummary } from '../../src/model/importApi.ts';
@@ -113,9 +114,7 @@ export class Importer {
     let pseudonym: string;
     try {
       const src = readSource(bytes);
-      const patient = await this.keys.patient(src.patientIdentity);
-      pseudonym = patient.pseudonym;
-      out = deidentify(src, { uidSecret: await this.keys.uidSecret(), pseudonym, dateOffsetDays: patient.dateOffsetDays });
+      ({ out, pseudonym } = await deidentifyWithKeys(src, this.keys));
       facts = sliceFactsOf(src.reader, src.ds, out.sopInstanceUid);
     } catch (err) {
       if (err instanceof ImportRefusal) return skip(err.message);

@@ -4,7 +4,8 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type { AccessFacts } from '../gateway/accessFacts.ts';
 import { requireUser } from '../identity/requireUser.ts';
-import { ImportRefusal, deidentify, readSource } from '../import/deidentify.ts';
+import { ImportRefusal, readSource } from '../import/deidentify.ts';
+import { deidentifyWithKeys } from '../import/deidentifyWithKeys.ts';
 import { DbKeyStore } from '../import/importKeys.ts';
 import { Importer, orthancStore } from '../import/importer.ts';
 import { StudyError } from '../study/studyStore.ts';
@@ -72,8 +73,7 @@ export async function importRoutes(app: FastifyInstance, opts: ImportRoutesOptio
     if (!Buffer.isBuffer(request.body)) return reply.code(415).send({ error: 'send the file with Content-Type: application/dicom' });
     try {
       const src = readSource(new Uint8Array(request.body.buffer, request.body.byteOffset, request.body.byteLength));
-      const patient = await keys.patient(src.patientIdentity);
-      const out = deidentify(src, { uidSecret: await keys.uidSecret(), pseudonym: patient.pseudonym, dateOffsetDays: patient.dateOffsetDays });
+      const { out } = await deidentifyWithKeys(src, keys);
       return reply.type('application/dicom').send(Buffer.from(out.bytes.buffer, out.bytes.byteOffset, out.bytes.byteLength));
     } catch (err) {
       if (err instanceof ImportRefusal) return reply.code(422).send({ error: err.message, reason: err.reason });

@@ -229,6 +229,28 @@ describe('import', () => {
     const run = await importCommand(['--deidentify-only', zipped, '--keys', keys, archive]);
     expect(run.stdout, run.stderr).toMatch(/3 de-identified file\(s\) written/);
     for (const name of readdirSync(outs[0])) expect(readFileSync(join(zipped, name)).equals(readFileSync(join(outs[0], name)))).toBe(true);
+
+    // Uploaded later: the site's UIDs are kept (its later batches join the same study), the site's
+    // pseudonym replaced by one of the server's, and a second upload stores nothing.
+    const upload = async () => {
+      const id = await startImport();
+      const outcomes: ImportFileOutcome[] = [];
+      for (const name of readdirSync(outs[0]).sort()) outcomes.push(await send(id, name, new Uint8Array(readFileSync(join(outs[0], name)))));
+      return { outcomes, summary: await finish(id) };
+    };
+    const siteUids = readdirSync(outs[0]).sort().map((name) => {
+      const { reader: r, ds } = parsePart10(new Uint8Array(readFileSync(join(outs[0], name))), { implicitVrs: new Map(), objectName: 'image' });
+      return [r.string(ds, 0x00080018), r.string(ds, 0x0020000e)];
+    });
+    const first = await upload();
+    expect(first.outcomes.map((o) => o.status)).toEqual(siteUids.map(() => 'stored'));
+    expect(first.outcomes.map((o) => [o.sopInstanceUid, o.seriesInstanceUid])).toEqual(siteUids);
+    const stored = await wado(first.summary.seriesResults[0].studyInstanceUid, siteUids[0][1]!, siteUids[0][0]!);
+    const { reader: r, ds } = parsePart10(stored, { implicitVrs: new Map(), objectName: 'image' });
+    const sitePseudonym = parsePart10(new Uint8Array(readFileSync(join(outs[0], readdirSync(outs[0]).sort()[0]))), { implicitVrs: new Map(), objectName: 'image' });
+    expect(r.string(ds, 0x00100020)).toMatch(/^CTAW-\d{6}$/);
+    expect(r.string(ds, 0x00100020)).not.toBe(sitePseudonym.reader.string(sitePseudonym.ds, 0x00100020));
+    expect((await upload()).outcomes.map((o) => o.status)).toEqual(siteUids.map(() => 'duplicate'));
   });
 
   it('answers a reader and a caller without a session as the admin routes do', async () => {
