@@ -3,7 +3,10 @@
 // nothing identifying is ever written anywhere and a file that cannot be imported costs only
 // itself. At the end the series are quality-checked and, when asked, the accepted ones
 // become cases of a reading study. Deterministic UIDs make a rerun of a cut import store nothing
-// twice: Orthanc answers AlreadyStored for what the first run stored.
+// twice: Orthanc answers AlreadyStored for what the first run stored. Each file is a row of
+// import_files (006_import_files.sql), not state of this process, so any replica behind the load
+// balancer takes the next file, reports progress or finishes the import, and an import survives a
+// restart of the server.
 import type { Database, Queryable } from '../db/database.ts';
 import { StudyError, addCases } from '../study/studyStore.ts';
 import { ImportRefusal, readSource } from './deidentify.ts';
@@ -27,87 +30,76 @@ export function orthancStore(orthancUrl: string, timeoutMs = 60_000): Store {
   };
 }
 
-interface SeriesState {
-  studyInstanceUid: string;
-  seriesInstanceUid: string;
-  pseudonym: string;
-  slices: Map<string, SliceFacts>;
-}
-
-class ImportRun {
-  files = 0;
-  bytes = 0;
-  stored = 0;
-  duplicates = 0;
-  readonly skipped: ImportFileOutcome[] = [];
-  readonly series = new Map<string, SeriesState>();
-  readonly seen = new Map<string, string>();
-  readonly patients = new Set<string>();
-  summary: ImportSummary | null = null;
-  /** Files being handled: a client may send several at once (Orthanc stores one file a request
-   * at ~25 ms on two cores, about twice as fast with four at once); finish waits for them. */
-  readonly inFlight = new Set<Promise<unknown>>();
-
-  constructor(
-    readonly id: number,
-    readonly userId: number | null,
-    readonly studyId: number | null,
-    readonly startedAt: Date,
-  ) {}
-
-  progress(): ImportProgress {
-    return { importId: this.id, files: this.files, bytes: this.bytes, stored: this.stored, duplicates: this.duplicates, skipped: this.skipped.length, series: this.series.size, patients: this.patients.size, finished: this.summary !== null };
-  }
-}
-
 async function writeImportAudit(db: Queryable, userId: number | null, action: 'import.run', target: string, detail: Record<string, unknown>, ip: string | null): Promise<void> {
   await db.query('INSERT INTO audit_log (user_id, action, target, detail, ip) VALUES ($1, $2, $3, $4, $5)', [userId, action, target, JSON.stringify(detail), ip]);
 }
 
-export class Importer {
-  private readonly runs = new Map<number, ImportRun>();
+const IN_PROGRESS = 'the import is being finished; ask again in a moment';
+const NAME_NOT_KEPT = '(name not kept)';
 
+interface FileRow {
+  status: 'pending' | 'stored' | 'duplicate' | 'skipped';
+  bytes: string;
+  name: string | null;
+  reason: string | null;
+  sop_instance_uid: string | null;
+  series_instance_uid: string | null;
+  study_instance_uid: string | null;
+  pseudonym: string | null;
+  facts: SliceFacts | null;
+}
+
+/** Counts of an import's files, as the admin sees them while it runs. */
+function progressOf(importId: number, rows: FileRow[], finished: boolean): ImportProgress {
+  const kept = rows.filter((r) => r.status === 'stored' || r.status === 'duplicate');
+  return {
+    importId,
+    files: rows.length,
+    bytes: rows.reduce((sum, r) => sum + Number(r.bytes), 0),
+    stored: rows.filter((r) => r.status === 'stored').length,
+    duplicates: rows.filter((r) => r.status === 'duplicate').length,
+    skipped: rows.filter((r) => r.status === 'skipped').length,
+    series: new Set(kept.map((r) => r.series_instance_uid)).size,
+    patients: new Set(kept.map((r) => r.pseudonym)).size,
+    finished,
+  };
+}
+
+export class Importer {
   constructor(
     private readonly db: Database,
     private readonly keys: KeyStore,
     private readonly store: Store,
     private readonly rules: QualityRules = DEFAULT_RULES,
+    /** How long finish waits for files another request (or replica) is still storing. */
+    private readonly pendingWaitMs = 120_000,
   ) {}
 
   async start(userId: number | null, studyId: number | null): Promise<ImportProgress> {
     if (studyId !== null && (await this.db.query('SELECT 1 FROM studies WHERE id = $1', [studyId])).rowCount !== 1) throw new StudyError(404, 'no such study');
-    const row = (await this.db.query<{ id: number; started_at: Date }>('INSERT INTO imports (user_id, study_id) VALUES ($1, $2) RETURNING id, started_at', [userId, studyId])).rows[0];
-    const run = new ImportRun(row.id, userId, studyId, row.started_at);
-    this.runs.set(run.id, run);
-    return run.progress();
+    const row = (await this.db.query<{ id: number }>('INSERT INTO imports (user_id, study_id) VALUES ($1, $2) RETURNING id', [userId, studyId])).rows[0];
+    return progressOf(row.id, [], false);
   }
 
-  progress(id: number): ImportProgress | null {
-    return this.runs.get(id)?.progress() ?? null;
+  private async rows(id: number): Promise<FileRow[]> {
+    return (await this.db.query<FileRow>('SELECT status, bytes, name, reason, sop_instance_uid, series_instance_uid, study_instance_uid, pseudonym, facts FROM import_files WHERE import_id = $1 ORDER BY seq', [id])).rows;
   }
 
-  summary(id: number): ImportSummary | null {
-    return this.runs.get(id)?.summary ?? null;
+  /** Progress while it runs, the summary (without file names) once finished; null: no such import. */
+  async progress(id: number): Promise<ImportProgress | ImportSummary | null> {
+    const imp = (await this.db.query<{ finished_at: Date | null; answer: ImportSummary | null }>('SELECT finished_at, answer FROM imports WHERE id = $1', [id])).rows[0];
+    if (!imp) return null;
+    return imp.answer ?? progressOf(id, await this.rows(id), false);
   }
 
   /** Judges, de-identifies and stores one file. name: for the summary only (it is never logged). */
-  addFile(id: number, name: string, bytes: Uint8Array): Promise<ImportFileOutcome> {
-    const run = this.runs.get(id);
-    if (!run) throw new StudyError(404, 'no such import (a restarted server forgets running imports: start it again, nothing is stored twice)');
-    if (run.summary) throw new StudyError(409, 'this import is finished');
-    const handled = this.handle(run, name, bytes);
-    run.inFlight.add(handled);
-    void handled.finally(() => run.inFlight.delete(handled)).catch(() => undefined);
-    return handled;
-  }
-
-  private async handle(run: ImportRun, name: string, bytes: Uint8Array): Promise<ImportFileOutcome> {
-    run.files++;
-    run.bytes += bytes.length;
-    const skip = (reason: string): ImportFileOutcome => {
-      const outcome: ImportFileOutcome = { name, status: 'skipped', reason };
-      run.skipped.push(outcome);
-      return outcome;
+  async addFile(id: number, name: string, bytes: Uint8Array): Promise<ImportFileOutcome> {
+    const imp = (await this.db.query<{ finished_at: Date | null }>('SELECT finished_at FROM imports WHERE id = $1', [id])).rows[0];
+    if (!imp) throw new StudyError(404, 'no such import');
+    if (imp.finished_at) throw new StudyError(409, 'this import is finished');
+    const skip = async (reason: string, sopInstanceUid?: string): Promise<ImportFileOutcome> => {
+      await this.db.query("INSERT INTO import_files (import_id, status, bytes, name, reason, sop_instance_uid) VALUES ($1, 'skipped', $2, $3, $4, $5)", [id, bytes.length, name, reason, sopInstanceUid ?? null]);
+      return { name, status: 'skipped', reason, ...(sopInstanceUid ? { sopInstanceUid } : {}) };
     };
     let out;
     let facts: SliceFacts;
@@ -120,45 +112,73 @@ export class Importer {
       if (err instanceof ImportRefusal) return skip(err.message);
       return skip(`could not be de-identified (${(err as Error).message})`);
     }
-    const earlier = run.seen.get(out.sopInstanceUid);
-    if (earlier !== undefined) return { ...skip(`duplicate: the same image as ${earlier} in this import`), sopInstanceUid: out.sopInstanceUid };
-    // Taken before the store is awaited, so that the same image sent twice at once is stored once.
-    run.seen.set(out.sopInstanceUid, name);
+    // Claimed before the store is awaited, so that the same image sent twice at once (to either
+    // replica) is stored once.
+    const claim = await this.db.query<{ seq: number }>(
+      `INSERT INTO import_files (import_id, status, bytes, name, sop_instance_uid, series_instance_uid, study_instance_uid, pseudonym, facts)
+       VALUES ($1, 'pending', $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (import_id, sop_instance_uid) WHERE status <> 'skipped' DO NOTHING RETURNING seq`,
+      [id, bytes.length, name, out.sopInstanceUid, out.seriesInstanceUid, out.studyInstanceUid, pseudonym, JSON.stringify(facts)],
+    );
+    const seq = claim.rows[0]?.seq;
+    if (seq === undefined) {
+      const earlier = (await this.db.query<{ name: string }>("SELECT name FROM import_files WHERE import_id = $1 AND sop_instance_uid = $2 AND status <> 'skipped'", [id, out.sopInstanceUid])).rows[0];
+      return skip(`duplicate: the same image as ${earlier?.name ?? 'another file'} in this import`, out.sopInstanceUid);
+    }
     let status: 'stored' | 'duplicate';
     try {
       status = await this.store(out.bytes);
     } catch (err) {
-      run.seen.delete(out.sopInstanceUid);
-      return skip(`not stored: ${(err as Error).message}`);
+      const reason = `not stored: ${(err as Error).message}`;
+      await this.db.query("UPDATE import_files SET status = 'skipped', reason = $3 WHERE import_id = $1 AND seq = $2", [id, seq, reason]);
+      return { name, status: 'skipped', reason };
     }
-    run.patients.add(pseudonym);
-    let series = run.series.get(out.seriesInstanceUid);
-    if (!series) {
-      series = { studyInstanceUid: out.studyInstanceUid, seriesInstanceUid: out.seriesInstanceUid, pseudonym, slices: new Map() };
-      run.series.set(out.seriesInstanceUid, series);
-    }
-    series.slices.set(out.sopInstanceUid, facts);
+    await this.db.query('UPDATE import_files SET status = $3, handled_at = now() WHERE import_id = $1 AND seq = $2', [id, seq, status]);
     if (status === 'duplicate') {
       // Already in the archive (an earlier import, or this one cut and run again): counted for the
       // series' checks, not stored twice.
-      run.duplicates++;
       return { name, status: 'duplicate', reason: 'duplicate: already in the archive, not stored again', sopInstanceUid: out.sopInstanceUid, seriesInstanceUid: out.seriesInstanceUid };
     }
-    run.stored++;
     return { name, status: 'stored', sopInstanceUid: out.sopInstanceUid, seriesInstanceUid: out.seriesInstanceUid };
+  }
+
+  /** Files still being stored (by this or another replica): waited for; those of a replica that died meanwhile are skipped. */
+  private async settle(id: number): Promise<void> {
+    const until = Date.now() + this.pendingWaitMs;
+    for (let wait = 20; ; wait = Math.min(wait * 2, 500)) {
+      const pending = (await this.db.query<{ n: number }>("SELECT count(*)::int AS n FROM import_files WHERE import_id = $1 AND status = 'pending'", [id])).rows[0].n;
+      if (pending === 0) return;
+      if (Date.now() > until) break;
+      await new Promise((r) => setTimeout(r, wait));
+    }
+    await this.db.query("UPDATE import_files SET status = 'skipped', reason = 'not stored: the server handling it stopped; send it again' WHERE import_id = $1 AND status = 'pending'", [id]);
   }
 
   /** Quality checks per series, cases for the accepted and warned ones (with a study), the audit entry. */
   async finish(id: number, opts: { ip: string | null; studyId?: number | null }): Promise<ImportSummary> {
-    const run = this.runs.get(id);
-    if (!run) throw new StudyError(404, 'no such import');
-    await Promise.allSettled([...run.inFlight]);
-    if (run.summary) return run.summary;
-    const studyId = opts.studyId ?? run.studyId;
+    // One finisher: the request that sets finished_at; a repeated finish (a retry through the
+    // other replica) gets the answer it stored.
+    const claimed = (await this.db.query<{ user_id: number | null; study_id: number | null }>('UPDATE imports SET finished_at = now() WHERE id = $1 AND finished_at IS NULL RETURNING user_id, study_id', [id])).rows[0];
+    if (!claimed) {
+      const done = await this.progress(id);
+      if (done === null) throw new StudyError(404, 'no such import');
+      if ('seriesResults' in done) return done;
+      throw new StudyError(409, IN_PROGRESS);
+    }
+    await this.settle(id);
+    const rows = await this.rows(id);
+    const studyId = opts.studyId ?? claimed.study_id;
+    const bySeries = new Map<string, { first: FileRow; slices: SliceFacts[] }>();
+    for (const r of rows) {
+      if ((r.status !== 'stored' && r.status !== 'duplicate') || !r.series_instance_uid || !r.facts) continue;
+      const s = bySeries.get(r.series_instance_uid) ?? { first: r, slices: [] };
+      s.slices.push(r.facts);
+      bySeries.set(r.series_instance_uid, s);
+    }
     const series: ImportSeriesSummary[] = [];
-    for (const s of run.series.values()) {
-      const quality: SeriesQuality = checkSeriesQuality([...s.slices.values()], this.rules);
-      series.push({ studyInstanceUid: s.studyInstanceUid, seriesInstanceUid: s.seriesInstanceUid, patient: s.pseudonym, ...quality, caseId: null });
+    for (const { first, slices } of bySeries.values()) {
+      const quality: SeriesQuality = checkSeriesQuality(slices, this.rules);
+      series.push({ studyInstanceUid: first.study_instance_uid ?? '', seriesInstanceUid: first.series_instance_uid ?? '', patient: first.pseudonym ?? '', ...quality, caseId: null });
     }
     if (studyId !== null) {
       const existing = new Map(
@@ -172,37 +192,42 @@ export class Importer {
         added.forEach((c, i) => (fresh[i].caseId = c.id));
         for (const c of added) {
           await this.db.query('INSERT INTO audit_log (user_id, action, target, detail, ip) VALUES ($1, $2, $3, $4, $5)', [
-            run.userId,
+            claimed.user_id,
             'case.add',
             `case:${c.id}`,
-            JSON.stringify({ studyId, label: c.label, seriesInstanceUid: c.seriesInstanceUid, importId: run.id }),
+            JSON.stringify({ studyId, label: c.label, seriesInstanceUid: c.seriesInstanceUid, importId: id }),
             opts.ip,
           ]);
         }
       }
     }
-    const summary: ImportSummary = { ...run.progress(), finished: true, studyId, skippedFiles: run.skipped, seriesResults: series };
+    const skippedFiles: ImportFileOutcome[] = rows
+      .filter((r) => r.status === 'skipped')
+      .map((r) => ({ name: r.name ?? NAME_NOT_KEPT, status: 'skipped', reason: r.reason ?? undefined, ...(r.sop_instance_uid ? { sopInstanceUid: r.sop_instance_uid } : {}) }));
+    const progress = progressOf(id, rows, true);
+    const summary: ImportSummary = { ...progress, studyId, skippedFiles, seriesResults: series };
     // The audit entry and the imports row name counts, reasons and new UIDs: never a file name
     // (folders are often named after the patient), a patient name or a source ID.
     const reasons: Record<string, number> = {};
-    for (const f of run.skipped) {
+    for (const f of skippedFiles) {
       const why = (f.reason ?? '').replace(/ as .*$/, '').replace(/\(.*\)/, '').trim();
       reasons[why] = (reasons[why] ?? 0) + 1;
     }
     const record = {
-      files: run.files,
-      bytes: run.bytes,
-      stored: run.stored,
-      duplicates: run.duplicates,
-      skipped: run.skipped.length,
+      files: progress.files,
+      bytes: progress.bytes,
+      stored: progress.stored,
+      duplicates: progress.duplicates,
+      skipped: progress.skipped,
       skippedReasons: reasons,
-      patients: run.patients.size,
+      patients: progress.patients,
       series: series.map((s) => ({ seriesInstanceUid: s.seriesInstanceUid, patient: s.patient, verdict: s.verdict, slices: s.slices, problems: s.problems.map((p) => `${p.rule}:${p.severity}`), caseId: s.caseId })),
       studyId,
     };
-    await this.db.query('UPDATE imports SET finished_at = now(), study_id = $2, summary = $3 WHERE id = $1', [run.id, studyId, JSON.stringify(record)]);
-    await writeImportAudit(this.db, run.userId, 'import.run', `import:${run.id}`, record, opts.ip);
-    run.summary = summary;
+    const answer: ImportSummary = { ...summary, skippedFiles: skippedFiles.map((f) => ({ ...f, name: NAME_NOT_KEPT })) };
+    await this.db.query('UPDATE imports SET finished_at = now(), study_id = $2, summary = $3, answer = $4 WHERE id = $1', [id, studyId, JSON.stringify(record), JSON.stringify(answer)]);
+    await this.db.query('UPDATE import_files SET name = NULL WHERE import_id = $1', [id]);
+    await writeImportAudit(this.db, claimed.user_id, 'import.run', `import:${id}`, record, opts.ip);
     return summary;
   }
 }

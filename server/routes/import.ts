@@ -44,7 +44,7 @@ export async function importRoutes(app: FastifyInstance, opts: ImportRoutesOptio
   );
 
   app.get('/import/:id', { schema: { params: idParams } }, async (request: IdRequest, reply) => {
-    const found = importer.summary(request.params.id) ?? importer.progress(request.params.id);
+    const found = await importer.progress(request.params.id);
     return found ?? reply.code(404).send({ error: 'no such import' });
   });
 

@@ -8,7 +8,7 @@ import { type Database, openDatabase } from '../../server/db/database.ts';
 import { migrate } from '../../server/db/migrate.ts';
 import { type ThrowawayPostgres, openTestPglite, startThrowawayPostgres } from './dbServers.ts';
 
-const ALL = ['001_identity.sql', '002_reading_study.sql', '003_reading_workflow.sql', '004_review.sql', '005_import.sql'];
+const ALL = ['001_identity.sql', '002_reading_study.sql', '003_reading_workflow.sql', '004_review.sql', '005_import.sql', '006_import_files.sql'];
 
 let pglite: Database;
 let server: ThrowawayPostgres | null = null;

@@ -101,10 +101,12 @@ describe('import', () => {
     // The first run stops after half the files (never finished: the client went away).
     const cut = await startImport();
     for (let k = 0; k < 20; k++) expect((await send(cut, `IM${k}.dcm`, ct.files[k])).status).toBe('stored');
-    // The server stops there and starts again on the same database: the running import is gone.
+    // The server stops there and starts again on the same database: the import's files so far are
+    // in the database, not in the process that took them.
     await gw.app.close();
     gw = await startGateway(archive.url, db);
-    expect((await call(gw, 'PUT', `/api/import/${cut}/files?name=x`, { who: admin, headers: { 'content-type': 'application/dicom' }, body: Buffer.from(ct.files[20]) })).status).toBe(404);
+    const kept = await call(gw, 'GET', `/api/import/${cut}`, { who: admin });
+    expect(kept.json<ImportProgress>()).toMatchObject({ files: 20, stored: 20, finished: false });
 
     const again = await startImport({ studyId });
     const outcomes: ImportFileOutcome[] = [];
@@ -251,6 +253,46 @@ describe('import', () => {
     expect(r.string(ds, 0x00100020)).toMatch(/^CTAW-\d{6}$/);
     expect(r.string(ds, 0x00100020)).not.toBe(sitePseudonym.reader.string(sitePseudonym.ds, 0x00100020));
     expect((await upload()).outcomes.map((o) => o.status)).toEqual(siteUids.map(() => 'duplicate'));
+  });
+
+  it('an import spread over two gateways on one database (as behind HAProxy): files to either, the same image to both at once stored once, finished through the other', async () => {
+    const other = await startGateway(archive.url, db);
+    try {
+      const two = identifiedSeries({ seed: `import-two-${randomUid()}`, slices: 40, sliceSpacingMm: 4, rows: 16 });
+      const id = await startImport({ studyId });
+      const gws = [gw, other];
+      const put = async (g: Gateway, name: string, bytes: Uint8Array) => {
+        const res = await call(g, 'PUT', `/api/import/${id}/files?name=${name}`, { who: admin, headers: { 'content-type': 'application/dicom' }, body: Buffer.from(bytes) });
+        expect(res.status, res.text).toBe(200);
+        return res.json<ImportFileOutcome>();
+      };
+      const outcomes = await Promise.all(two.files.slice(0, 39).map((f, k) => put(gws[k % 2], `IM${k}.dcm`, f)));
+      expect(outcomes.map((o) => o.status)).toEqual(outcomes.map(() => 'stored'));
+      const twice = await Promise.all(gws.map((g, k) => put(g, `IM39-${k}.dcm`, two.files[39])));
+      expect(twice.map((o) => o.status).sort()).toEqual(['skipped', 'stored']);
+      expect(twice.find((o) => o.status === 'skipped')?.reason).toMatch(/^duplicate: the same image as IM39-[01].dcm in this import$/);
+      expect((await call(other, 'GET', `/api/import/${id}`, { who: admin })).json<ImportProgress>()).toMatchObject({ files: 41, stored: 40, skipped: 1, series: 1, patients: 1, finished: false });
+
+      const fin = await call(other, 'POST', `/api/import/${id}/finish`, { who: admin, headers: { 'content-type': 'application/json' }, body: '{}' });
+      expect(fin.status, fin.text).toBe(200);
+      const summary = fin.json<ImportSummary>();
+      expect(summary).toMatchObject({ files: 41, stored: 40, skipped: 1, finished: true, studyId });
+      expect(summary.skippedFiles.map((f) => f.name)).toHaveLength(1);
+      expect(summary.seriesResults).toHaveLength(1);
+      expect(summary.seriesResults[0]).toMatchObject({ verdict: 'accepted', slices: 40 });
+      expect(summary.seriesResults[0].caseId).toBeGreaterThan(0);
+      // Asked again through the first gateway: the same answer, without the file names.
+      const again = await finish(id);
+      expect(again.seriesResults).toEqual(summary.seriesResults);
+      expect(again.skippedFiles.map((f) => f.name)).toEqual(['(name not kept)']);
+      expect((await db.query('SELECT count(*)::int AS n FROM import_files WHERE import_id = $1 AND name IS NOT NULL', [id])).rows[0].n).toBe(0);
+      expect((await call(gw, 'PUT', `/api/import/${id}/files?name=late.dcm`, { who: admin, headers: { 'content-type': 'application/dicom' }, body: Buffer.from(two.files[0]) })).status).toBe(409);
+      const [s] = summary.seriesResults;
+      const instances = await fetch(`${archive.url}/dicom-web/studies/${s.studyInstanceUid}/series/${s.seriesInstanceUid}/instances`).then((r) => r.json() as Promise<unknown[]>);
+      expect(instances).toHaveLength(40);
+    } finally {
+      await other.app.close();
+    }
   });
 
   it('answers a reader and a caller without a session as the admin routes do', async () => {
