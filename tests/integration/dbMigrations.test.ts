@@ -60,7 +60,7 @@ describe('migrations', () => {
   it('give the same schema on both (tables, columns, types, defaults, constraints, indexes, triggers)', async () => {
     const lite = await schemaOf(pglite);
     const tables = [...new Set((lite.columns as Array<{ table_name: string }>).map((c) => c.table_name))];
-    expect(tables).toEqual(['assignments', 'audit_log', 'case_agreements', 'case_reviews', 'cases', 'import_keys', 'import_patients', 'imports', 'login_throttle', 'result_series', 'results', 'schema_migrations', 'sessions', 'studies', 'users']);
+    expect(tables).toEqual(['assignments', 'audit_log', 'case_agreements', 'case_reviews', 'cases', 'import_files', 'import_keys', 'import_patients', 'imports', 'login_throttle', 'result_series', 'results', 'schema_migrations', 'sessions', 'studies', 'users']);
     expect(lite.triggers).toHaveLength(2);
     expect(lite.constraints.length).toBeGreaterThan(20);
     expect(lite.indexes.length).toBeGreaterThan(15);
