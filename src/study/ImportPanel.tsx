@@ -9,6 +9,7 @@ import type { ImportFileOutcome, ImportProgress, ImportSummary } from '../model/
 import type { StudySummary } from '../model/api.ts';
 import * as studyApi from './studyApi.ts';
 import { zipEntries, zipEntryBytes, ZipError } from '../import/zipReader.ts';
+import { filesOfDrop } from '../import/droppedFiles.ts';
 
 interface Picked {
   /** a picked file, or an entry of a picked zip archive */
@@ -154,7 +155,8 @@ export function ImportPanel() {
         onDrop={(e) => {
           e.preventDefault();
           setOver(false);
-          setPicked(namesOf(e.dataTransfer.files));
+          // Dropped folders are walked (droppedFiles.ts); the entries are taken now, read after.
+          filesOfDrop(e.dataTransfer).then(setPicked, (err: unknown) => setError(`the dropped files could not be read: ${String(err)}`));
         }}
       >
         Drop DICOM files here, or pick <input type="file" multiple aria-label="Pick files" onChange={(e) => setPicked(namesOf(e.target.files))} /> or a folder <input ref={folderInput} type="file" aria-label="Pick a folder" onChange={(e) => setPicked(namesOf(e.target.files))} />
