@@ -110,6 +110,27 @@ describe('segmentLungs, harder geometry', () => {
     expect(m.labels[at(ct, 60, 0, 0)]).toBe(LUNG.left);
   });
 
+  it('pairs thin slices on its work grid and still finds each lung within 3%, the consolidation inside, the trachea out', () => {
+    // 300 slices 1.1 mm apart: the work grid pairs them (workGrid); the mask is on the CT's grid.
+    const thin = chestPhantom({ dims: [128, 128, 300] });
+    expect(thin.ct.spacing[2]).toBeLessThan(1.25);
+    const m = segmentLungs(thin.ct);
+    expect(m.labels).toHaveLength(128 * 128 * 300);
+    expect(Math.abs(m.rightMl - thin.truth.rightMlAnalytic) / thin.truth.rightMlAnalytic).toBeLessThan(0.03);
+    expect(Math.abs(m.leftMl - thin.truth.leftMlAnalytic) / thin.truth.leftMlAnalytic).toBeLessThan(0.03);
+    expect(dice(m.labels, thin.truth.lungs, LUNG.right)).toBeGreaterThan(0.97);
+    expect(dice(m.labels, thin.truth.lungs, LUNG.left)).toBeGreaterThan(0.97);
+    let cons = 0;
+    let consIn = 0;
+    for (let p = 0; p < thin.truth.lesion.length; p++)
+      if (thin.truth.lesion[p] === 2) {
+        cons++;
+        if (m.labels[p] === LUNG.left) consIn++;
+      }
+    expect(consIn / cons).toBeGreaterThan(0.95);
+    expect(m.labels[at(thin.ct, 0, -10, 100)]).toBe(LUNG.none);
+  });
+
   it('follows the patient axes, not the grid: a grid whose i runs to the patient right', () => {
     const { ct } = phantom;
     const hu = new Int16Array(ct.hu.length);
