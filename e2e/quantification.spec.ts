@@ -180,6 +180,35 @@ test('lungs found on open, a stroke in the right lower zone measured live as the
   await expect(page.getByTestId('severity-6zone')).toHaveAttribute('data-value', String(expected.severity_score_6zone));
   await expect(page.getByTestId('zone-right_upper')).toHaveAttribute('data-pct', '0');
 
+  // The lung masks corrected with the same tools: the eraser on the right lung 10 mm below the
+  // stroke; the lung's mL and the involvement follow as the pure module gives them for the edited
+  // mask, the read's labelmap is untouched, and undo brings the mask back voxel for voxel.
+  await page.getByTestId('edit-right-lung').click();
+  await expect(page.getByTestId('editing-lung')).toHaveAttribute('data-value', String(LUNG.right));
+  await expect.poll(() => overlayPixels(page, 'axial')).toBeGreaterThan(5000);
+  const k2 = at[2] - Math.round(10 / g.spacing[2]);
+  await goToAxialSlice(page, g, k2);
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.keyboard.press('e');
+  const eFrom = await worldToPage(page, 'axial', ijkToWorld(g, [at[0], at[1], k2]));
+  const eTo = await worldToPage(page, 'axial', ijkToWorld(g, [at[0] + 6, at[1], k2]));
+  await stroke(page, eFrom, eTo);
+  const edited = await lungMask(page, voxels);
+  const count = (m: Uint8Array, v: number) => m.reduce((n, x) => n + (x === v ? 1 : 0), 0);
+  expect(count(edited, LUNG.right)).toBeLessThan(count(lungs, LUNG.right));
+  expect(count(edited, LUNG.left)).toBe(count(lungs, LUNG.left));
+  expect((await labelIndices(page, 1)).length).toBe(strokeVoxels.length);
+  const afterErase = measureInvolvement(edited, labels, [1, 2, 3], [nx, ny, nz], g.spacing as [number, number, number], g.direction);
+  await expect.poll(async () => Number(await right.getAttribute('data-value'))).toBeCloseTo(afterErase.lungs.right_ml, 6);
+  await expect.poll(async () => Number(await page.getByTestId('involvement-right').getAttribute('data-value'))).toBe(afterErase.involvement_pct.right);
+  await page.keyboard.press('Control+z');
+  await expect.poll(async () => Buffer.from(await lungMask(page, voxels)).equals(Buffer.from(lungs))).toBe(true);
+  await expect.poll(async () => Number(await right.getAttribute('data-value'))).toBeCloseTo(expected.lungs.right_ml, 6);
+  await page.getByTestId('edit-lungs-done').click();
+  await expect(page.getByTestId('edit-right-lung')).toBeVisible();
+  await page.getByTestId('show-lungs').uncheck();
+  await page.keyboard.press('b');
+
   // The lesion table, measured in the worker once painting paused: the stroke is one lesion,
   // with the figures the pure module gives for it.
   const strokeLesions = lesionBiomarkers(gridOnly(g), labels, lungs);

@@ -14,7 +14,7 @@ import { toolLabel } from './toolLabels.ts';
 import { axisOfNormal, forEachInBallStroke, forEachInDiscStroke, inPlane, worldToIJK, type GridFrame } from './brushGeometry.ts';
 import { LabelmapDisplay } from './labelmapDisplay.ts';
 import { LabelmapEditor, type EditResult } from './labelmapEditor.ts';
-import { sliceAddress, sliceSpacing, voxelIndex, type Axis, type Labelmap } from './labelmapGrid.ts';
+import { sliceAddress, sliceSpacing, voxelIndex, type Axis, type Labelmap, type VoxelBox } from './labelmapGrid.ts';
 import { ruledValue, type PaintRule } from './paintRule.ts';
 import { attachStrokes, ViewOverlay, type StrokeHandler } from './pointerStrokes.ts';
 import { makeLabelColors, setLabelColor, SliceOverlay, type LabelColors } from './sliceOverlay.ts';
@@ -54,8 +54,30 @@ function css(color: Rgb): string {
   return `rgb(${color[0]}, ${color[1]}, ${color[2]})`;
 }
 
+/**
+ * A mask on the same grid that the tools may edit instead of the read's labelmap (the read's lung
+ * masks: a voxel of the labelmap holds one label, so the lungs cannot be segments of it). Its own
+ * editor and undo history; drawn by its owner's overlays; never in the 3D view, the segment list,
+ * the statistics or the read's drafts.
+ */
+export interface OtherEditTarget {
+  editor: LabelmapEditor;
+  /** the value the tools paint (and the eraser erases) */
+  value: number;
+  label: string;
+  color: Rgb;
+  /** redraw after an edit (box: only these voxels changed) */
+  redraw: (box?: VoxelBox) => void;
+  /** told the axial slices an edit, undo or redo changed */
+  onEdited: (slices: number[]) => void;
+  /** told when the tools go back to the read's segments (the reader picked a segment, say) */
+  onLeave: () => void;
+}
+
 export class ContouringSession {
+  /** The read's labelmap: what drafts, SEGs and figures are made of. */
   readonly editor: LabelmapEditor;
+  private other: OtherEditTarget | null = null;
   private readonly display: LabelmapDisplay;
   private readonly overlays = new Map<string, ViewOverlay>();
   private readonly sliceOverlays = new Map<string, SliceOverlay>();
@@ -102,6 +124,25 @@ export class ContouringSession {
 
   private get store() {
     return useContouringStore.getState();
+  }
+
+  /** The editor the tools write: the read's, or the other target while the reader edits it. */
+  private get active(): LabelmapEditor {
+    return this.other?.editor ?? this.editor;
+  }
+
+  /** Points every tool, undo and redo at another mask (null: back to the read's segments). */
+  editOther(target: OtherEditTarget | null): void {
+    this.cancelStroke();
+    const left = this.other;
+    this.other = target;
+    this.store.set({ notice: null });
+    this.publishHistory();
+    if (left && left !== target) left.onLeave();
+  }
+
+  get editingOther(): boolean {
+    return this.other !== null;
   }
 
   async attach(): Promise<void> {
@@ -205,11 +246,13 @@ export class ContouringSession {
     return worldToIJK(this.frame, world);
   }
 
-  private activeSegment(): DraftSegment | undefined {
+  private activeSegment(): Pick<DraftSegment, 'value' | 'label' | 'color' | 'locked'> | undefined {
+    if (this.other) return { value: this.other.value, label: this.other.label, color: this.other.color, locked: false };
     return this.store.segments.find((s) => s.value === this.store.activeValue);
   }
 
   private rule(erase: boolean): PaintRule {
+    if (this.other) return { value: erase ? 0 : this.other.value, eraseValue: this.other.value, locked: new Set(), emptyOnly: false };
     const { segments, activeValue, emptyOnly } = this.store;
     return {
       value: erase ? 0 : activeValue,
@@ -243,7 +286,7 @@ export class ContouringSession {
     }
     if (BRUSH_TOOLS.includes(tool)) {
       const { thresholdRange } = this.store;
-      this.editor.begin(toolLabel(tool), this.rule(tool === 'eraser'), tool === 'threshold' ? thresholdRange : null);
+      this.active.begin(toolLabel(tool), this.rule(tool === 'eraser'), tool === 'threshold' ? thresholdRange : null);
       this.paintSegment(ijk, ijk, event);
     } else if (SCISSORS_TOOLS.includes(tool)) {
       this.drawScissors();
@@ -277,7 +320,7 @@ export class ContouringSession {
     this.moveStroke(viewportId, canvas, event);
     this.stroke = null;
     if (BRUSH_TOOLS.includes(stroke.tool)) {
-      this.finishEdit(this.editor.end());
+      this.finishEdit(this.active.end());
     } else if (SCISSORS_TOOLS.includes(stroke.tool)) {
       this.overlays.get(viewportId)?.hideShape();
       this.applyScissors(stroke);
@@ -291,12 +334,13 @@ export class ContouringSession {
     const { radiusMm } = this.store;
     const { dims, spacing } = this.frame;
     if (stroke.tool === 'sphere') {
-      forEachInBallStroke(dims, spacing, a, b, radiusMm, this.editor.write);
+      forEachInBallStroke(dims, spacing, a, b, radiusMm, this.active.write);
     } else {
-      forEachInDiscStroke(dims, spacing, stroke.axis, stroke.position, inPlane(stroke.axis, a), inPlane(stroke.axis, b), radiusMm, this.editor.write);
+      forEachInDiscStroke(dims, spacing, stroke.axis, stroke.position, inPlane(stroke.axis, a), inPlane(stroke.axis, b), radiusMm, this.active.write);
     }
-    const box = this.editor.takeDirtyBox();
-    if (box) {
+    const box = this.active.takeDirtyBox();
+    if (box && this.other) this.other.redraw(box);
+    else if (box) {
       for (const overlay of this.sliceOverlays.values()) overlay.update(box);
       for (let k = box.lo[2]; k <= box.hi[2]; k++) this.pending3d.add(k);
     }
@@ -354,12 +398,12 @@ export class ContouringSession {
       cells = ellipseCells(a, rMm / su, rMm / sv, width, height);
     }
     const erase = this.store.scissorsErase;
-    this.editor.begin(`${toolLabel(stroke.tool)} ${erase ? 'erase' : 'fill'}`, this.rule(erase));
+    this.active.begin(`${toolLabel(stroke.tool)} ${erase ? 'erase' : 'fill'}`, this.rule(erase));
     for (let n = 0; n < cells.length; n++) {
       const u = cells[n] % width;
-      this.editor.write(slice.index(u, (cells[n] - u) / width));
+      this.active.write(slice.index(u, (cells[n] - u) / width));
     }
-    this.finishEdit(this.editor.end());
+    this.finishEdit(this.active.end());
   }
 
   private grow(tool: 'grow2d' | 'grow3d', ijk: [number, number, number], axis: Axis): void {
@@ -367,9 +411,10 @@ export class ContouringSession {
     const seed: [number, number, number] = [Math.round(ijk[0]), Math.round(ijk[1]), Math.round(ijk[2])];
     if (seed.some((c, a) => c < 0 || c >= dims[a])) return;
     const seedHu = this.hu[voxelIndex(dims, seed[0], seed[1], seed[2])];
-    const { growToleranceHu, growMaxVoxels, activeValue } = this.store;
+    const { growToleranceHu, growMaxVoxels } = this.store;
+    const activeValue = this.activeSegment()?.value ?? 0;
     const rule = this.rule(false);
-    const labels = this.editor.labelmap.data;
+    const labels = this.active.labelmap.data;
     const t0 = performance.now();
     const result = regionGrow(this.hu, dims, seed, {
       lo: seedHu - growToleranceHu,
@@ -380,9 +425,9 @@ export class ContouringSession {
       // Locked segments (and others, when painting over empty voxels only) are walls.
       canEnter: (index) => labels[index] === activeValue || ruledValue(rule, labels[index]) >= 0,
     });
-    this.editor.begin(toolLabel(tool), rule);
-    this.editor.writeAll(result.indices);
-    const edit = this.editor.end();
+    this.active.begin(toolLabel(tool), rule);
+    this.active.writeAll(result.indices);
+    const edit = this.active.end();
     this.lastGrowMs = performance.now() - t0;
     this.store.set({
       notice: result.truncated
@@ -422,6 +467,12 @@ export class ContouringSession {
   // --- after an edit ---------------------------------------------------------------------
 
   private finishEdit(edit: EditResult | null): void {
+    if (this.other) {
+      if (edit && edit.slices.length > 0) this.other.onEdited(edit.slices);
+      this.other.redraw();
+      this.publishHistory();
+      return;
+    }
     if (edit) for (const k of edit.slices) this.pending3d.add(k);
     if (edit && edit.slices.length > 0) this.onEdited?.(edit.slices);
     this.restoreSegmentsWithVoxels();
@@ -476,7 +527,7 @@ export class ContouringSession {
   }
 
   private publishHistory(): void {
-    const h = this.editor.history;
+    const h = this.active.history;
     this.store.set({ canUndo: h.canUndo, canRedo: h.canRedo, undoLabel: h.nextUndoLabel, redoLabel: h.nextRedoLabel });
   }
 
@@ -497,16 +548,16 @@ export class ContouringSession {
 
   undo(): void {
     this.cancelStroke();
-    this.finishEdit(this.editor.undo());
+    this.finishEdit(this.active.undo());
   }
 
   redo(): void {
     this.cancelStroke();
-    this.finishEdit(this.editor.redo());
+    this.finishEdit(this.active.redo());
   }
 
   private cancelStroke(): void {
-    if (this.stroke && this.editor.editing) this.finishEdit(this.editor.end());
+    if (this.stroke && this.active.editing) this.finishEdit(this.active.end());
     this.stroke = null;
   }
 
@@ -516,10 +567,12 @@ export class ContouringSession {
   }
 
   setActive(value: number): void {
+    if (this.other) this.editOther(null);
     if (this.store.segments.some((s) => s.value === value)) this.store.set({ activeValue: value });
   }
 
   cycleActive(step: number): void {
+    if (this.other) this.editOther(null);
     const { segments, activeValue } = this.store;
     if (segments.length === 0) return;
     const n = segments.findIndex((s) => s.value === activeValue);
@@ -560,6 +613,7 @@ export class ContouringSession {
 
   /** Replaces the whole labelmap and segment list (a result loaded from the server); undoable history starts afresh. */
   replaceLabelmap(labels: Uint8Array, segments: DraftSegment[]): void {
+    if (this.other) this.editOther(null);
     this.editor.labelmap.data.set(labels);
     this.editor.history.clear();
     this.applyDraft(segments, segments[0]?.value ?? 1);
@@ -585,6 +639,7 @@ export class ContouringSession {
    * Returns how many voxels changed.
    */
   paintVoxels(indices: ArrayLike<number>, label: string): number {
+    if (this.other) this.editOther(null);
     const active = this.activeSegment();
     if (!active || active.locked) {
       this.store.set({ notice: active ? `"${active.label}" is locked: unlock it to edit.` : 'Add a segment to paint on.' });
@@ -623,6 +678,7 @@ export class ContouringSession {
   }
 
   deleteSegment(value: number): void {
+    if (this.other) this.editOther(null);
     const seg = this.store.segments.find((s) => s.value === value);
     if (!seg) return;
     if (seg.locked) {
@@ -644,15 +700,15 @@ export class ContouringSession {
   interpolate(axis: Axis = this.lastAxis): void {
     const active = this.activeSegment();
     if (!active) return;
-    const { data, dims, spacing } = this.editor.labelmap;
+    const { data, dims, spacing } = this.active.labelmap;
     const result = interpolateBetweenSlices(data, dims, spacing, active.value, axis);
     if (result.indices.length === 0) {
       this.store.set({ notice: 'Nothing to interpolate: paint the segment on two slices with empty slices between them.' });
       return;
     }
-    this.editor.begin('Interpolate', this.rule(false));
-    this.editor.writeAll(result.indices);
-    const edit = this.editor.end();
+    this.active.begin('Interpolate', this.rule(false));
+    this.active.writeAll(result.indices);
+    const edit = this.active.end();
     this.store.set({ notice: `Interpolated ${result.filledSlices.length} slices (${edit.voxels.toLocaleString('en')} voxels).` });
     this.finishEdit(edit);
   }
@@ -660,11 +716,11 @@ export class ContouringSession {
   keepLargest(): void {
     const active = this.activeSegment();
     if (!active) return;
-    const { data, dims } = this.editor.labelmap;
+    const { data, dims } = this.active.labelmap;
     const indices = keepLargestComponent(data, dims, active.value);
-    this.editor.begin('Keep largest island', this.rule(true));
-    this.editor.writeAll(indices);
-    const edit = this.editor.end();
+    this.active.begin('Keep largest island', this.rule(true));
+    this.active.writeAll(indices);
+    const edit = this.active.end();
     this.store.set({ notice: `Removed ${edit.voxels.toLocaleString('en')} voxels outside the largest island.` });
     this.finishEdit(edit);
   }
@@ -672,11 +728,11 @@ export class ContouringSession {
   removeIslands(minVoxels: number): void {
     const active = this.activeSegment();
     if (!active) return;
-    const { data, dims } = this.editor.labelmap;
+    const { data, dims } = this.active.labelmap;
     const indices = smallIslands(data, dims, active.value, minVoxels);
-    this.editor.begin('Remove small islands', this.rule(true));
-    this.editor.writeAll(indices);
-    const edit = this.editor.end();
+    this.active.begin('Remove small islands', this.rule(true));
+    this.active.writeAll(indices);
+    const edit = this.active.end();
     this.store.set({ notice: `Removed ${edit.voxels.toLocaleString('en')} voxels in islands under ${minVoxels} voxels.` });
     this.finishEdit(edit);
   }

@@ -31,6 +31,7 @@ import { compressSlice, decompressSlice } from '../storage/sliceCodec.ts';
 import type { LocalDb } from '../storage/localDb.ts';
 import { useContouringStore } from '../stores/contouringStore.ts';
 import { useQuantStore } from '../stores/quantStore.ts';
+import { LungEditing, type LungSide } from './lungEditing.ts';
 import type { LabelmapTools } from '../viewer/labelmapOwner.ts';
 
 /** Stored masks made by another algorithm are computed afresh. */
@@ -101,6 +102,7 @@ export class ReadQuantification {
   private lungs: Uint8Array | null = null;
   private tracker: InvolvementTracker | null = null;
   private lungOverlay: Overlay | null = null;
+  private lungEditing: LungEditing | null = null;
   private suggestion: Suggestion | null = null;
   /** 1 where a previewed component still waits for the reader, 0 elsewhere */
   private preview: Uint8Array | null = null;
@@ -172,10 +174,11 @@ export class ReadQuantification {
     }
   }
 
-  private async saveLungs(labels: Uint8Array, rightMl: number, leftMl: number): Promise<void> {
+  /** `evenIfClosed`: the reader's own lung edits, flushed as the read closes, are kept all the same. */
+  private async saveLungs(labels: Uint8Array, rightMl: number, leftMl: number, evenIfClosed = false): Promise<void> {
     try {
       const bytes = await compressSlice(labels);
-      if (this.destroyed) return;
+      if (this.destroyed && !evenIfClosed) return;
       await this.db.quant.put({ caseKey: this.caseKey, user: this.reader, method: LUNG_MASK_METHOD, dims: [...this.ct.dims], rightMl, leftMl, bytes, updatedAt: Date.now() });
     } catch {
       // A full quota must not cost the reader anything: the masks are computed again next time.
@@ -214,6 +217,22 @@ export class ReadQuantification {
         this.figuresChanged();
       }),
     );
+    this.lungEditing = new LungEditing(this.session, labels, this.ct, tracker, { [LUNG.right]: [...RIGHT_LUNG_COLOR], [LUNG.left]: [...LEFT_LUNG_COLOR] }, {
+      redraw: () => this.lungOverlay?.redraw(),
+      changed: () => {
+        const now = tracker.snapshot().lungs;
+        const s = useQuantStore.getState();
+        s.set({ lungs: { ...s.lungs, rightMl: now.right_ml, leftMl: now.left_ml } });
+        this.lastEditAt = performance.now();
+        this.requestPublish();
+        this.figuresChanged();
+      },
+      save: () => {
+        const now = tracker.snapshot().lungs;
+        void this.saveLungs(labels, now.right_ml, now.left_ml, true);
+      },
+      left: () => useQuantStore.getState().set({ editingLung: 0 }),
+    });
     this.figuresChanged();
     const store = useQuantStore.getState();
     store.set({ lungs: { state: 'done', fraction: 1, stage: 'done', error: null, rightMl, leftMl, fromDraft }, involvement: tracker.snapshot() });
@@ -337,8 +356,20 @@ export class ReadQuantification {
     return this.tracker?.snapshot() ?? null;
   }
 
+  /**
+   * Points the contouring tools at the right or the left lung mask (null: back to the read's
+   * segments); the lungs are shown while they are edited.
+   */
+  editLung(side: LungSide | null): void {
+    if (!this.lungEditing) return;
+    if (side !== null) this.showLungs(true);
+    this.lungEditing.edit(side);
+    useQuantStore.getState().set({ editingLung: side ?? 0 });
+  }
+
   /** Draws the lung masks over the MPR views, or takes them away. */
   showLungs(visible: boolean): void {
+    if (!visible) this.lungEditing?.edit(null);
     useQuantStore.getState().set({ showLungs: visible });
     if (!visible) {
       this.lungOverlay?.remove();
@@ -485,6 +516,8 @@ export class ReadQuantification {
     if (this.figuresTimer !== null) clearTimeout(this.figuresTimer);
     this.figuresTimer = null;
     this.clearPreview();
+    this.lungEditing?.destroy();
+    this.lungEditing = null;
     this.lungOverlay?.remove();
     this.lungOverlay = null;
     this.cleanups.forEach((f) => f());

@@ -18,6 +18,8 @@ export interface QuantState {
   lungs: QuantTask & { rightMl: number; leftMl: number; fromDraft: boolean };
   involvement: Involvement | null;
   showLungs: boolean;
+  /** the lung the contouring tools edit now (LUNG value), 0: the read's segments */
+  editingLung: 0 | 1 | 2;
   suggestion: QuantTask & { components: SuggestedComponent[]; message: string | null };
   /** lesion biomarkers and lobes, recomputed once painting pauses; `stale` while an edit waits for them */
   figures: { state: 'idle' | 'running' | 'done' | 'failed'; stale: boolean; error: string | null; result: ReadFigures | null };
@@ -30,6 +32,7 @@ const initial = {
   lungs: { ...idle, rightMl: 0, leftMl: 0, fromDraft: false },
   involvement: null,
   showLungs: false,
+  editingLung: 0 as 0 | 1 | 2,
   suggestion: { ...idle, components: [], message: null },
   figures: { state: 'idle' as const, stale: false, error: null, result: null },
 };

@@ -5,6 +5,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { ReadQuantification } from '../../read/readQuantification.ts';
 import { useContouringStore } from '../../stores/contouringStore.ts';
 import { useQuantStore, type QuantTask } from '../../stores/quantStore.ts';
+import { LUNG } from '../ctVolume.ts';
 import { INVOLVEMENT_DEFINITION } from '../involvement.ts';
 import { ZONE_DEFINITION, type ZoneName } from '../lungZones.ts';
 import { BAND_DEFINITION, LOBAR_SCORE_DEFINITION, LOBAR_SCORE_NAME, SEVERITY_BANDS, SIX_ZONE_SCORE_DEFINITION, SIX_ZONE_SCORE_NAME } from '../severityScore.ts';
@@ -35,7 +36,7 @@ function Progress({ task, what }: { task: QuantTask; what: string }) {
 
 /** `ownRead`: a read being made here (a reader's or a lead's consensus); a look at others' reads has none. */
 export function QuantPanel({ quant, ownRead }: { quant: () => ReadQuantification | null; ownRead: boolean }) {
-  const s = useQuantStore(useShallow((st) => ({ lungs: st.lungs, involvement: st.involvement, showLungs: st.showLungs, suggestion: st.suggestion, figures: st.figures })));
+  const s = useQuantStore(useShallow((st) => ({ lungs: st.lungs, involvement: st.involvement, showLungs: st.showLungs, editingLung: st.editingLung, suggestion: st.suggestion, figures: st.figures })));
   const activeLabel = useContouringStore((st) => st.segments.find((x) => x.value === st.activeValue)?.label ?? null);
   const run = (f: (q: ReadQuantification) => void) => {
     const q = quant();
@@ -66,6 +67,27 @@ export function QuantPanel({ quant, ownRead }: { quant: () => ReadQuantification
             <label>
               <input type="checkbox" checked={s.showLungs} onChange={(e) => run((q) => q.showLungs(e.target.checked))} data-testid="show-lungs" /> Show lungs
             </label>
+            <div className="inline-form" role="group" aria-label="Correct the lung masks">
+              {s.editingLung === 0 ? (
+                <>
+                  <button type="button" onClick={() => run((q) => q.editLung(LUNG.right))} data-testid="edit-right-lung">
+                    Edit right lung
+                  </button>
+                  <button type="button" onClick={() => run((q) => q.editLung(LUNG.left))} data-testid="edit-left-lung">
+                    Edit left lung
+                  </button>
+                </>
+              ) : (
+                <>
+                  <span role="status" data-testid="editing-lung" data-value={s.editingLung}>
+                    Editing the {s.editingLung === LUNG.right ? 'right' : 'left'} lung: every tool, undo and redo act on it.
+                  </span>
+                  <button type="button" onClick={() => run((q) => q.editLung(null))} data-testid="edit-lungs-done">
+                    Back to my segments
+                  </button>
+                </>
+              )}
+            </div>
             <p className="muted">The lung masks are for the figures below: they are not part of your segmentation and are never submitted.</p>
           </>
         )}
