@@ -21,6 +21,8 @@ export interface LoadedRead {
   segSopInstanceUid: string | null;
   srSopInstanceUid: string | null;
   answers: SrAnswer[] | null;
+  /** the 6-zone CT severity score the read's SR carries (its quantification), null without one */
+  severityScore6Zone: number | null;
   /** what is wrong with this read, for the screen */
   problem: string | null;
 }
@@ -59,7 +61,7 @@ export async function loadCaseReads(caseId: number, studyUid: string, target: Se
   if (!listed.complete) throw new CaseNotReadyError('This case is not ready for review: not every assigned reader has submitted.');
   const loaded = await Promise.all(
     listed.reads.map(async (read): Promise<LoadedRead> => {
-      const out: LoadedRead = { userId: read.userId, username: read.username, displayName: read.displayName, labels: null, segments: [], segSopInstanceUid: null, srSopInstanceUid: null, answers: null, problem: null };
+      const out: LoadedRead = { userId: read.userId, username: read.username, displayName: read.displayName, labels: null, segments: [], segSopInstanceUid: null, srSopInstanceUid: null, answers: null, severityScore6Zone: null, problem: null };
       const segSeries = read.results?.find((r) => r.kind === 'seg');
       const srSeries = read.results?.find((r) => r.kind === 'sr');
       if (srSeries) {
@@ -67,7 +69,9 @@ export async function loadCaseReads(caseId: number, studyUid: string, target: Se
           const sr = await fetchResult(srSeries.seriesInstanceUid, pinnedOf.get(read.userId)?.srSopInstanceUid);
           if (sr) {
             out.srSopInstanceUid = sr.sopInstanceUid;
-            out.answers = decodeSr(sr.bytes).answers;
+            const decoded = decodeSr(sr.bytes);
+            out.answers = decoded.answers;
+            out.severityScore6Zone = decoded.quantification?.severityScore6Zone ?? null;
           }
         } catch (err) {
           out.problem = `the read form of ${read.displayName} could not be read: ${err instanceof Error ? err.message : String(err)}`;

@@ -39,6 +39,8 @@ function read(userId: number, painted: number[], version = 1): LoadedRead {
     segSopInstanceUid: `1.9.${userId}.${version}`,
     srSopInstanceUid: null,
     answers: [{ itemId: 'pattern', concept: { value: 'p', scheme: 'S', meaning: 'Pattern' }, kind: 'code', value: { value: 'T', scheme: 'S', meaning: 'Typical' } }],
+    // Reader 1's SR carries a quantification, reader 2's does not.
+    severityScore6Zone: userId === 1 ? 7 : null,
     problem: null,
   };
 }
@@ -120,6 +122,7 @@ describe('computeCaseAgreement', () => {
     expect(r.summary.largestVolumeDiffMl).toBeCloseTo(0.001, 12);
     expect(r.summary.formItemsDiffering).toBe(0);
     expect(r.agreement.reads.map((x) => x.readingTimeS)).toEqual([300, null]);
+    expect(r.agreement.reads.map((x) => x.severityScore)).toEqual([7, null]);
     expect(r.agreement.computedAt).toBe('2026-12-03T09:00:00.000Z');
   });
 

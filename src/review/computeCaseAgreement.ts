@@ -149,7 +149,7 @@ export async function computeCaseAgreement(item: ReviewQueueItem, deps: ComputeD
       segments: r.segments.map((s) => ({ value: s.value, label: s.label })),
       answers: answersById(r.answers),
       readingTimeS: timing.get(r.userId) ?? null,
-      severityScore: null,
+      severityScore: r.severityScore6Zone,
     }));
     let agreement: CaseAgreement;
     try {
