@@ -3,7 +3,7 @@
 // benchmark: the gateway's memory on a large STOW-RS, and study-level QIDO on a many-study
 // archive. Not yet here: the 20-reader soak with failover.
 //   stow_rss_mb       gateway 1's RSS growth (peak during, minus before) on one STOW of
-//                     CTAW_SCALE_STOW_MB (256) of CT slices, sent by the admin
+//                     CTAW_SCALE_STOW_MB (1024, issue 21's 1 GB) of CT slices, sent by the admin
 //   qido_p95_ms       a reader's /dicom-web/studies through HAProxy, p95 of 50, on an archive of
 //                     CTAW_SCALE_STUDIES (1000) one-slice studies (qido_10k_p95_ms at 10,000)
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
@@ -19,7 +19,7 @@ const NAME = 'bench-scale';
 const LB = Number(process.env.CTAW_SCALE_PORT ?? 5267);
 const ORTHANC = Number(process.env.CTAW_SCALE_ORTHANC_PORT ?? 18766);
 const PG = Number(process.env.CTAW_SCALE_PG_PORT ?? 55434);
-const STOW_MB = Number(process.env.CTAW_SCALE_STOW_MB ?? 256);
+const STOW_MB = Number(process.env.CTAW_SCALE_STOW_MB ?? 1024);
 const STUDIES = Number(process.env.CTAW_SCALE_STUDIES ?? 1000);
 const lb = { host: '127.0.0.1', port: LB };
 const gw1 = { host: '127.0.0.1', port: LB + 1 };

@@ -24,14 +24,15 @@ export interface ServerConfig extends IdentitySettings {
    * until the browser has a login screen): /dicom-web passes through as before.
    */
   requireLogin?: boolean;
-  /** STOW-RS bodies the blinding gateway buffers and checks, at most (bytes) */
+  /** STOW-RS bodies the blinding gateway spools and checks, at most (bytes) */
   stowLimitBytes?: number;
   /** the request log (CTAW_LOG, on unless 0/false); read by main.ts */
   log?: boolean;
 }
 
 const MIB = 1024 * 1024;
-// The blinding gateway holds a STOW body in one Buffer.
+// The blinding gateway spools a STOW body to disk, but may read one object of it, up to the whole
+// body, into one Buffer (server/gateway/partHeader.ts).
 const MAX_STOW_MB = Math.floor(bufferConstants.MAX_LENGTH / MIB);
 // setTimeout and socket time-outs take at most 2^31-1 ms.
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;

@@ -1,10 +1,12 @@
-// STOW-RS through the blinding gateway: the body is buffered (up to stowLimitBytes), each
-// object's header read strictly (dicomHeader.ts), and the request refused as a whole unless every
-// object may be stored by the caller. Refusals the caller could know of come first; those that
-// rest on other people's objects come last and read alike (blinding.ts storeVerdict). Result
-// series are claimed for the caller before Orthanc stores anything; after it has, the UIDs it
-// indexed are compared with the judged ones (storedIdentity.ts) and anything else is deleted
-// again; result objects are recorded once stored.
+// STOW-RS through the blinding gateway: the body is spooled to a private file as it arrives (up
+// to stowLimitBytes, stowSpool.ts), split there (multipart.ts), each object's header read strictly
+// (dicomHeader.ts), one part in memory at a time (partHeader.ts), and the request refused as a
+// whole unless every object may be stored by the caller; only then is that same file streamed to
+// Orthanc, so that the archive stores exactly the bytes judged. Refusals the caller could know of
+// come first; those that rest on other people's objects come last and read alike (blinding.ts
+// storeVerdict). Result series are claimed for the caller before Orthanc stores anything; after it
+// has, the UIDs it indexed are compared with the judged ones (storedIdentity.ts) and anything else
+// is deleted again; result objects are recorded once stored.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Database } from '../db/database.ts';
 import type { DicomwebResource } from '../dicomwebPath.ts';
@@ -12,8 +14,10 @@ import type { User } from '../identity/users.ts';
 import { caseTarget, writeStudyAudit } from '../study/studyAudit.ts';
 import type { AccessFacts } from './accessFacts.ts';
 import { type Caller, type DicomJson, STORE_REFUSED, type StoreFacts, type StoreVerdict, TAGS, firstString, requestRefusal, resultKind, storeVerdict } from './blinding.ts';
-import { DicomHeaderError, type DicomHeader, readDicomHeader } from './dicomHeader.ts';
+import { DicomHeaderError, type DicomHeader } from './dicomHeader.ts';
 import { MultipartError, parseContentType, splitMultipart } from './multipart.ts';
+import { readPartHeader } from './partHeader.ts';
+import { spoolBody } from './stowSpool.ts';
 import { storedIdentities, unjudgedStores, type Identity } from './storedIdentity.ts';
 import type { Upstream } from './upstream.ts';
 
@@ -35,82 +39,92 @@ export function storeHandler(opts: StoreOptions): (request: FastifyRequest, repl
       return reply.code(415).send({ error: 'STOW-RS takes multipart/related; type="application/dicom"' });
     }
     const declared = Number(request.headers['content-length']);
-    const body = await readBody(request.body as NodeJS.ReadableStream | undefined, opts.stowLimitBytes, Number.isSafeInteger(declared) && declared >= 0 ? declared : null);
+    const body = await spoolBody(request.body as NodeJS.ReadableStream | undefined, opts.stowLimitBytes, Number.isSafeInteger(declared) && declared >= 0 ? declared : null);
     if (body === null) return reply.code(413).send({ error: 'the STOW-RS body is larger than the gateway accepts' });
-
-    let headers: DicomHeader[];
     try {
-      const parts = splitMultipart(body, contentType.params.boundary);
-      if (parts.length === 0) return reply.code(400).send({ error: 'the request holds no DICOM object' });
-      headers = parts.map((part) => {
-        const type = parseContentType(part.headers['content-type'] ?? contentType.params.type).type;
-        if (type !== 'application/dicom') throw new MultipartError(`parts of type ${type || '(none)'} are not accepted; send application/dicom`);
-        return readDicomHeader(part.body);
-      });
-    } catch (err) {
-      if (err instanceof MultipartError || err instanceof DicomHeaderError) return reply.code(400).send({ error: `unreadable STOW-RS body: ${err.message}` });
-      throw err;
-    }
-
-    const verdicts = await judgeStore(caller, headers, resource.studyUid);
-    const refusal = requestRefusal(verdicts);
-    if (refusal) return reply.code(refusal.status).send({ error: refusal.error });
-
-    // Claim each result series for the caller (first come owns it), before anything is stored.
-    for (const [i, v] of verdicts.entries()) {
-      if (!v.ok || v.kind === null) continue;
-      const h = headers[i];
-      const owner = await db.query<{ user_id: number; case_id: number }>(
-        `WITH claim AS (INSERT INTO result_series (series_instance_uid, study_instance_uid, case_id, user_id) VALUES ($1, $2, $3, $4)
-                          ON CONFLICT (series_instance_uid) DO NOTHING RETURNING user_id, case_id)
-         SELECT user_id, case_id FROM claim UNION ALL SELECT user_id, case_id FROM result_series WHERE series_instance_uid = $1`,
-        [h.seriesInstanceUid, h.studyInstanceUid, v.caseId, caller.id],
-      );
-      const row = owner.rows[0];
-      if (!row || row.user_id !== caller.id) return reply.code(403).send({ error: STORE_REFUSED });
-      if (row.case_id !== v.caseId) return reply.code(409).send({ error: 'this result series holds results of another case; use a new series per case' });
-    }
-    await access.invalidate();
-
-    const res = await upstream.buffered('POST', query ? `${path}?${query}` : path, { ...upstream.headersOf(request), 'content-type': request.headers['content-type'], accept: DICOM_JSON, 'accept-encoding': 'identity' }, body);
-    if (res.status === 200 || res.status === 202) {
-      // Filed under exactly the identities judged, or not at all.
-      const judged: Identity[] = headers.map((h) => ({ studyUid: h.studyInstanceUid, seriesUid: h.seriesInstanceUid, sopUid: h.sopInstanceUid }));
-      const indexed = storedIdentities(res.body);
-      const strays = indexed === null ? null : unjudgedStores(judged, indexed);
-      if (strays === null || strays.length > 0) {
-        await removeStrays(request, strays ?? [], indexed ?? []);
-        await access.invalidate();
-        return reply.code(403).type('application/json').send({ error: STORE_REFUSED });
-      }
-      const stored = storedSops(res.body);
-      const now = new Date();
-      await db.transaction(async (tx) => {
-        for (const [i, v] of verdicts.entries()) {
-          if (!v.ok || v.kind === null || !stored.has(headers[i].sopInstanceUid)) continue;
-          const h = headers[i];
-          // A lead's result for a case not assigned to them is the consensus read (the review's
-          // adjudicated state, server/study/reviewQueue.ts); the blinding rules keep it from readers.
-          const inserted = await tx.query(
-            `INSERT INTO results (sop_instance_uid, series_instance_uid, study_instance_uid, case_id, user_id, kind, stored_at, consensus)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8::boolean AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.case_id = $4 AND a.user_id = $5))
-             ON CONFLICT (sop_instance_uid) DO NOTHING`,
-            [h.sopInstanceUid, h.seriesInstanceUid, h.studyInstanceUid, v.caseId, caller.id, v.kind, now, caller.role === 'lead'],
-          );
-          if (inserted.rowCount === 1) {
-            await writeStudyAudit(tx, {
-              userId: caller.id,
-              action: 'result.store',
-              target: caseTarget(v.caseId),
-              detail: { kind: v.kind, studyInstanceUid: h.studyInstanceUid, seriesInstanceUid: h.seriesInstanceUid, sopInstanceUid: h.sopInstanceUid },
-              ip: request.ip,
-            });
-          }
+      const headers: DicomHeader[] = [];
+      try {
+        const parts = await splitMultipart(body.bytes, contentType.params.boundary);
+        if (parts.length === 0) return reply.code(400).send({ error: 'the request holds no DICOM object' });
+        // One part in memory at a time, in body order (the first unreadable one is the answer).
+        for (const part of parts) {
+          const type = parseContentType(part.headers['content-type'] ?? contentType.params.type).type;
+          if (type !== 'application/dicom') throw new MultipartError(`parts of type ${type || '(none)'} are not accepted; send application/dicom`);
+          headers.push(await readPartHeader(body.bytes, part));
         }
-      });
+      } catch (err) {
+        if (err instanceof MultipartError || err instanceof DicomHeaderError) return reply.code(400).send({ error: `unreadable STOW-RS body: ${err.message}` });
+        throw err;
+      }
+
+      const verdicts = await judgeStore(caller, headers, resource.studyUid);
+      const refusal = requestRefusal(verdicts);
+      if (refusal) return reply.code(refusal.status).send({ error: refusal.error });
+
+      // Claim each result series for the caller (first come owns it), before anything is stored.
+      for (const [i, v] of verdicts.entries()) {
+        if (!v.ok || v.kind === null) continue;
+        const h = headers[i];
+        const owner = await db.query<{ user_id: number; case_id: number }>(
+          `WITH claim AS (INSERT INTO result_series (series_instance_uid, study_instance_uid, case_id, user_id) VALUES ($1, $2, $3, $4)
+                            ON CONFLICT (series_instance_uid) DO NOTHING RETURNING user_id, case_id)
+           SELECT user_id, case_id FROM claim UNION ALL SELECT user_id, case_id FROM result_series WHERE series_instance_uid = $1`,
+          [h.seriesInstanceUid, h.studyInstanceUid, v.caseId, caller.id],
+        );
+        const row = owner.rows[0];
+        if (!row || row.user_id !== caller.id) return reply.code(403).send({ error: STORE_REFUSED });
+        if (row.case_id !== v.caseId) return reply.code(409).send({ error: 'this result series holds results of another case; use a new series per case' });
+      }
       await access.invalidate();
+
+      const res = await upstream.streamed(
+        'POST',
+        query ? `${path}?${query}` : path,
+        { ...upstream.headersOf(request), 'content-type': request.headers['content-type'], accept: DICOM_JSON, 'accept-encoding': 'identity' },
+        body.stream(),
+        body.size,
+      );
+      if (res.status === 200 || res.status === 202) {
+        // Filed under exactly the identities judged, or not at all.
+        const judged: Identity[] = headers.map((h) => ({ studyUid: h.studyInstanceUid, seriesUid: h.seriesInstanceUid, sopUid: h.sopInstanceUid }));
+        const indexed = storedIdentities(res.body);
+        const strays = indexed === null ? null : unjudgedStores(judged, indexed);
+        if (strays === null || strays.length > 0) {
+          await removeStrays(request, strays ?? [], indexed ?? []);
+          await access.invalidate();
+          return reply.code(403).type('application/json').send({ error: STORE_REFUSED });
+        }
+        const stored = storedSops(res.body);
+        const now = new Date();
+        await db.transaction(async (tx) => {
+          for (const [i, v] of verdicts.entries()) {
+            if (!v.ok || v.kind === null || !stored.has(headers[i].sopInstanceUid)) continue;
+            const h = headers[i];
+            // A lead's result for a case not assigned to them is the consensus read (the review's
+            // adjudicated state, server/study/reviewQueue.ts); the blinding rules keep it from readers.
+            const inserted = await tx.query(
+              `INSERT INTO results (sop_instance_uid, series_instance_uid, study_instance_uid, case_id, user_id, kind, stored_at, consensus)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8::boolean AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.case_id = $4 AND a.user_id = $5))
+               ON CONFLICT (sop_instance_uid) DO NOTHING`,
+              [h.sopInstanceUid, h.seriesInstanceUid, h.studyInstanceUid, v.caseId, caller.id, v.kind, now, caller.role === 'lead'],
+            );
+            if (inserted.rowCount === 1) {
+              await writeStudyAudit(tx, {
+                userId: caller.id,
+                action: 'result.store',
+                target: caseTarget(v.caseId),
+                detail: { kind: v.kind, studyInstanceUid: h.studyInstanceUid, seriesInstanceUid: h.seriesInstanceUid, sopInstanceUid: h.sopInstanceUid },
+                ip: request.ip,
+              });
+            }
+          }
+        });
+        await access.invalidate();
+      }
+      return reply.code(res.status).type(String(res.headers['content-type'] ?? DICOM_JSON)).send(res.body);
+    } finally {
+      await body.remove();
     }
-    return reply.code(res.status).type(String(res.headers['content-type'] ?? DICOM_JSON)).send(res.body);
   }
 
   /**
@@ -209,39 +223,6 @@ export function storeHandler(opts: StoreOptions): (request: FastifyRequest, repl
   }
 
   return store;
-}
-
-/**
- * The body in memory, or null once it passes limit. Past the limit the rest is read and dropped:
- * answering 413 before the client has sent everything would reset the connection under it, and
- * browsers then report a network error instead of the 413 (Node's requestTimeout bounds the wait).
- * With a Content-Length within the limit the chunks are copied into one buffer of that size as
- * they arrive, so the body is held once: collecting chunks and concatenating them held it twice
- * at the peak (a 257 MB STOW grew the gateway by 517 MB, bench/scale.ts stow_rss_mb).
- */
-async function readBody(stream: NodeJS.ReadableStream | undefined, limit: number, declaredBytes: number | null): Promise<Buffer | null> {
-  if (!stream) return Buffer.alloc(0);
-  // Unsafe (not zeroed) is fine: only the bytes received are ever used (subarray below).
-  let into: Buffer | null = declaredBytes !== null && declaredBytes <= limit ? Buffer.allocUnsafe(declaredBytes) : null;
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    const at = total;
-    total += chunk.length;
-    if (total > limit) {
-      chunks.length = 0;
-      into = null;
-    } else if (into && total <= into.length) {
-      chunk.copy(into, at);
-    } else {
-      // More than declared (should not happen with Content-Length): back to collecting chunks.
-      if (into) chunks.push(into.subarray(0, at));
-      into = null;
-      chunks.push(chunk);
-    }
-  }
-  if (total > limit) return null;
-  return into ? into.subarray(0, total) : Buffer.concat(chunks, total);
 }
 
 /** SOP Instance UIDs in the Referenced SOP Sequence (0008,1199) of a STOW-RS answer: the stored ones. */

@@ -45,6 +45,7 @@ const T = {
   seriesUid: 0x0020000e,
   evidence: 0x0040a375,
 } as const;
+const PIXEL_DATA = 0x7fe00010;
 
 // The attributes the gateway reads, with their VRs for Implicit VR files. Only these two
 // sequences are indexed; the bulk of a SEG (per-frame groups) or an SR (content tree) is skipped
@@ -69,14 +70,41 @@ function inflateRaw(bytes: Uint8Array): Uint8Array {
 
 /** Throws DicomHeaderError when the bytes are not a readable Part 10 object with the identity above. */
 export function readDicomHeader(bytes: Uint8Array): DicomHeader {
+  return headerOf(parseObject(bytes));
+}
+
+/**
+ * As readDicomHeader, for the bytes of a large object of which [hole.start, hole.end) were not
+ * read from the file (they are zeros here; partHeader.ts): the header, exactly as readDicomHeader
+ * gives it for the whole file, when the hole lies inside the value of the top-level Pixel Data of
+ * a native (not encapsulated) encoding and the data set was read in place (not deflated). The
+ * reader walks a data set forwards and never looks into a value it skips, so then it read only
+ * bytes from the file. Otherwise null (the reader may have looked into the hole, an error it
+ * found may be the zeros'): the caller reads the object whole instead.
+ */
+export function readDicomHeaderAround(bytes: Uint8Array, hole: { start: number; end: number }): DicomHeader | null {
   let file: ParsedFile;
   try {
+    file = parseObject(bytes);
+  } catch {
+    return null;
+  }
+  const pixels = file.ds.get(PIXEL_DATA);
+  const inPixels = !!pixels && pixels.vr !== 'SQ' && !pixels.fragments && pixels.offset <= hole.start && pixels.offset + pixels.length >= hole.end;
+  return inPixels && file.reader.bytes === bytes ? headerOf(file) : null;
+}
+
+function parseObject(bytes: Uint8Array): ParsedFile {
+  try {
     // STOW-RS application/dicom parts are Part 10 files (PS3.18 8.6.1.2.1): preamble, DICM, meta.
-    file = parsePart10(bytes, { implicitVrs: GATEWAY_VRS, objectName: 'object', inflateRaw, encapsulated: true });
+    return parsePart10(bytes, { implicitVrs: GATEWAY_VRS, objectName: 'object', inflateRaw, encapsulated: true });
   } catch (err) {
     if (err instanceof DicomParseError) throw new DicomHeaderError(err.detail);
     throw err;
   }
+}
+
+function headerOf(file: ParsedFile): DicomHeader {
   const { reader, ds, meta } = file;
   const text = (set: DataSet | undefined, tag: number): string => reader.string(set, tag) ?? '';
 

@@ -1,10 +1,12 @@
-// Requests to Orthanc for the blinding gateway: streamed (frames, series, rendered images) or
-// buffered (QIDO and metadata answers it filters, STOW bodies it checked). Only the request
+// Requests to Orthanc for the blinding gateway: answers streamed (frames, series, rendered images)
+// or buffered (QIDO and metadata answers it filters, STOW answers it checks); STOW bodies it
+// checked are streamed from their spool file. Only the request
 // headers forwardPolicy.ts allows go to Orthanc, and every answer outside 2xx is given the
 // gateway's own body (archiveErrorAnswer): Orthanc's names its URIs, and for a 404 the UID and
 // whether it is missing or only not in that study or series, which would tell a caller that a
 // hidden object exists.
 import http from 'node:http';
+import { type Readable, pipeline } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NOT_FOUND, archiveErrorAnswer, forwardedHeaders, isSuccess } from './forwardPolicy.ts';
 
@@ -57,11 +59,28 @@ export class Upstream {
 
   /** A whole answer in memory (QIDO, metadata, STOW); outside 2xx, with the gateway's own body. */
   buffered(method: string, path: string, headers: http.OutgoingHttpHeaders, body?: Buffer): Promise<Buffered> {
+    return this.exchange(method, path, { ...headers, ...(body ? { 'content-length': body.length } : {}) }, (req) => req.end(body));
+  }
+
+  /**
+   * As buffered, with the request body streamed from `body` (a STOW body spooled to disk,
+   * stowSpool.ts) and lengthBytes sent as its Content-Length. Orthanc answers a STOW with a small
+   * JSON document, so the answer is still buffered.
+   */
+  streamed(method: string, path: string, headers: http.OutgoingHttpHeaders, body: Readable, lengthBytes: number): Promise<Buffered> {
+    return this.exchange(method, path, { ...headers, 'content-length': lengthBytes }, (req) => {
+      // A failed read of the file destroys the request (its 'error' rejects, open() above); a
+      // failed request closes the file.
+      pipeline(body, req, () => {});
+    });
+  }
+
+  private exchange(method: string, path: string, headers: http.OutgoingHttpHeaders, send: (req: http.ClientRequest) => void): Promise<Buffered> {
     return new Promise((resolve, reject) => {
       const req = this.open(
         method,
         path,
-        { ...headers, ...(body ? { 'content-length': body.length } : {}) },
+        headers,
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
@@ -76,7 +95,7 @@ export class Upstream {
         },
         reject,
       );
-      req.end(body);
+      send(req);
     });
   }
 

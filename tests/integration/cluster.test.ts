@@ -1,12 +1,16 @@
 // The replicated deployment (scripts/cluster.sh: PostgreSQL, two Orthancs on its index, two
 // gateways on one database, HAProxy) started as `npm run cluster` starts it, on its own ports and
 // folders (.data/clustertest-*, wiped first). What one replica does, the other knows at once:
-// sessions, login lock-outs, stored results and the blinding that rests on them.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+// sessions, login lock-outs, stored results and the blinding that rests on them; and a read whose
+// gateway dies mid-STOW is stored once when the client sends it again (last: it kills gateway 1).
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PASSWORD, type Who, call, phantomCt, segOf, stowBody } from './blindingStack.ts';
+import { type Answer, PASSWORD, type Who, call, phantomCt, segOf, stowBody } from './blindingStack.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const NAME = 'clustertest';
@@ -105,10 +109,50 @@ function stow(gw: Target, who: Who, object: Uint8Array) {
   return call(gw, 'POST', '/dicom-web/studies', { who, body, headers: { 'content-type': contentType, accept: 'application/dicom+json' } });
 }
 
+/** The PID of the process listening on port (the gateway's node, not its tsx wrapper). */
+function listener(port: number): number {
+  const line = execFileSync('ss', ['-ltnpH', `sport = :${port}`], { encoding: 'utf8' });
+  const pid = /pid=(\d+)/.exec(line)?.[1];
+  if (!pid) throw new Error(`nothing listens on ${port}`);
+  return Number(pid);
+}
+
+async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 20_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const got = probe();
+    if (got !== undefined) return got;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** A STOW of which only the first `sent` bytes go out; the request is left open. */
+function partlySent(gw: Target, who: Who, body: Buffer, contentType: string, sent: number): Promise<string> {
+  return new Promise((settle) => {
+    const headers = { cookie: who.cookie ?? '', 'x-csrf-token': who.csrf ?? '', 'content-type': contentType, 'content-length': body.length, accept: 'application/dicom+json' };
+    const req = http.request({ host: gw.host, port: gw.port, method: 'POST', path: '/dicom-web/studies', headers, agent: false }, (res) => {
+      res.resume();
+      settle(`answered ${res.statusCode}`);
+    });
+    req.on('error', (err) => settle(`failed: ${err.message}`));
+    req.write(body.subarray(0, sent));
+  });
+}
+
+/** The PostgreSQL database the gateways share (its password is in the cluster's secrets file). */
+async function gatewayDb(): Promise<pg.Client> {
+  const password = /CLUSTER_PG_PASSWORD=(\S+)/.exec(readFileSync(join(ROOT, '.data', `${NAME}-secrets.env`), 'utf8'))![1];
+  const client = new pg.Client({ host: '127.0.0.1', port: PG, user: 'ctaw', password, database: 'ctaw' });
+  await client.connect();
+  return client;
+}
+
 describe.skipIf(missing.length > 0)('npm run cluster: two replicas, one truth', () => {
   const ct = phantomCt('cluster', 3);
   const ids: Record<string, number> = {};
   let caseId = 0;
+  let studyId = 0;
   let admin: Who;
 
   beforeAll(async () => {
@@ -126,6 +170,7 @@ describe.skipIf(missing.length > 0)('npm run cluster: two replicas, one truth', 
     const study = await ok<{ study: { id: number } }>(gw1, admin, 'POST', '/api/studies', { name: 'Cluster', readersPerCase: 2 });
     const cases = await ok<{ cases: Array<{ id: number }> }>(gw1, admin, 'POST', `/api/studies/${study.study.id}/cases`, { cases: [{ studyInstanceUid: ct.studyUid, seriesInstanceUid: ct.seriesUid }] });
     caseId = cases.cases[0].id;
+    studyId = study.study.id;
     for (const reader of ['ann', 'bo']) await ok(gw2, admin, 'POST', `/api/cases/${caseId}/assignments`, { userId: ids[reader] });
   }, 150_000);
 
@@ -183,5 +228,63 @@ describe.skipIf(missing.length > 0)('npm run cluster: two replicas, one truth', 
     expect((await stow(gw2, bo, boSeg.bytes)).status).toBe(200);
     for (const target of [gw1, gw2]) expect((await ok<{ complete: boolean }>(target, lee, 'GET', `/api/cases/${caseId}/reads`)).complete).toBe(true);
     expect((await call(gw1, 'GET', metadata, { who: lee, headers: accept })).status).toBe(200);
+  });
+
+  // Last: gateway 1 stays dead. The outbox sends a read again after a network error; the read
+  // must then be stored once, whichever replica the retry reaches.
+  it('stores a read exactly once after the retry when the gateway its STOW went to is killed mid-body', async () => {
+    const ct2 = phantomCt('cluster-kill', 2);
+    for (const file of ct2.files) {
+      expect((await call({ host: '127.0.0.1', port: ORTHANC }, 'POST', '/instances', { body: Buffer.from(file), headers: { 'content-type': 'application/dicom' } })).status).toBe(200);
+    }
+    const added = await ok<{ cases: Array<{ id: number }> }>(lb, admin, 'POST', `/api/studies/${studyId}/cases`, { cases: [{ studyInstanceUid: ct2.studyUid, seriesInstanceUid: ct2.seriesUid }] });
+    const killCase = added.cases[0].id;
+    await ok(lb, admin, 'POST', `/api/cases/${killCase}/assignments`, { userId: ids.ann });
+    const ann = await login(lb, 'ann');
+    const seg = segOf(ct2, { reader: 'ann' });
+    const { body, contentType } = stowBody([seg.bytes]);
+
+    // Half the body to gateway 1; once its spool file holds that half, the gateway is killed.
+    const victim = listener(gw1.port);
+    const half = Math.floor(body.length / 2);
+    const cut = partlySent(gw1, ann, body, contentType, half);
+    const spool = await until('gateway 1 to spool half the body', () => {
+      const name = readdirSync(tmpdir()).find((n) => n.startsWith(`ctaw-stow-${victim}-`));
+      const file = name && join(tmpdir(), name, 'body');
+      return file && existsSync(file) && statSync(file).size >= half ? join(tmpdir(), name) : undefined;
+    });
+    process.kill(victim, 'SIGKILL');
+    expect(await cut).toMatch(/^failed: /);
+    // SIGKILL runs no finally: the folder stays until a later gateway process sweeps it.
+    expect(existsSync(spool)).toBe(true);
+    rmSync(spool, { recursive: true, force: true });
+
+    // The outbox's retry through HAProxy, which sends it to gateway 2 (HAProxy may not know yet
+    // that gateway 1 is gone: conn-failure retries and redispatch); then the answer lost and sent again.
+    const send = async (): Promise<Answer> => {
+      for (let attempt = 0; ; attempt++) {
+        const res = await stow(lb, ann, seg.bytes).catch(() => null);
+        if ((res && res.status < 500) || attempt === 10) return res ?? Promise.reject(new Error('no answer'));
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    };
+    expect((await send()).status).toBe(200);
+    expect((await send()).status).toBe(200);
+
+    const instances = await call(lb, 'GET', `/dicom-web/studies/${ct2.studyUid}/series/${seg.seriesInstanceUid}/instances`, { who: ann, headers: { accept: 'application/dicom+json' } });
+    expect(instances.status).toBe(200);
+    expect(instances.json<Array<Record<string, { Value: string[] }>>>().map((i) => i['00080018'].Value[0])).toEqual([seg.sopInstanceUid]);
+    const archive = await call({ host: '127.0.0.1', port: ORTHANC + 1 }, 'GET', `/dicom-web/instances?SOPInstanceUID=${seg.sopInstanceUid}`, { headers: { accept: 'application/dicom+json' } });
+    expect(archive.json<unknown[]>()).toHaveLength(1);
+    const db = await gatewayDb();
+    try {
+      const results = await db.query('SELECT case_id, user_id FROM results WHERE sop_instance_uid = $1', [seg.sopInstanceUid]);
+      expect(results.rows).toEqual([{ case_id: killCase, user_id: ids.ann }]);
+      const stored = await db.query(`SELECT 1 FROM audit_log WHERE action = 'result.store' AND detail->>'sopInstanceUid' = $1`, [seg.sopInstanceUid]);
+      expect(stored.rowCount).toBe(1);
+      expect((await db.query('SELECT user_id FROM result_series WHERE series_instance_uid = $1', [seg.seriesInstanceUid])).rows).toEqual([{ user_id: ids.ann }]);
+    } finally {
+      await db.end();
+    }
   });
 });
