@@ -7,7 +7,7 @@
 // Review states (src/model/review.ts): adjudicated once a consensus result (results.consensus, a
 // lead's result stored for a case not assigned to them) is stored; else in_review once a lead
 // opened the review (case_reviews); else to_review.
-import type { QueueRead, ReviewQueueItem } from '../../src/model/api.ts';
+import type { QueueRead, ReviewQueueItem, StudyAgreement } from '../../src/model/api.ts';
 import type { ReadResult } from '../../src/model/read.ts';
 import { REVIEW_STATES, type CaseAgreement, type DisagreementSummary, type ReadVersion, type ReviewState } from '../../src/model/review.ts';
 import type { Queryable } from '../db/database.ts';
@@ -62,20 +62,12 @@ export function parseQueueQuery(params: Record<string, string | undefined>): Que
   return { studyId, readerId, states, sort };
 }
 
-interface RawResult {
-  kind: ReadResult['kind'];
-  studyInstanceUid: string;
-  seriesInstanceUid: string;
-  sopInstanceUids: string[];
-  storedAt: string;
-}
+/** A result as json_build_object writes it: storedAt in PostgreSQL's text, not yet ISO 8601. */
+type RawResult = ReadResult;
 
-interface RawRead {
-  userId: number;
-  username: string;
-  displayName: string;
+/** A read as json_build_object writes it: its times in PostgreSQL's text. */
+interface RawRead extends Pick<QueueRead, 'userId' | 'username' | 'displayName' | 'submittedAt'> {
   openedAt: string | null;
-  submittedAt: string | null;
   firstStoredAt: string | null;
   results: RawResult[];
 }
@@ -96,18 +88,8 @@ interface ReviewRow {
 }
 
 /** A complete case as the review sees it, before it is shaped for the caller's role. */
-export interface ReviewCase {
-  caseId: number;
-  studyId: number;
-  studyName: string;
-  label: string;
-  studyInstanceUid: string;
-  seriesInstanceUid: string;
-  state: ReviewState;
-  versions: ReadVersion[];
+export interface ReviewCase extends Omit<ReviewQueueItem, 'reads'> {
   reads: Array<QueueRead & { results: ReadResult[] }>;
-  consensus: ReadResult[] | null;
-  summary: DisagreementSummary | null;
   /** loaded only when asked for: the kept agreement when its versions are the current ones */
   agreement: CaseAgreement | null;
 }
@@ -249,7 +231,7 @@ export async function reviewCase(db: Queryable, caseId: number): Promise<ReviewC
 }
 
 /** A study's complete cases whose kept agreement is of their current versions, by label. */
-export async function studyAgreements(db: Queryable, studyId: number): Promise<Array<{ caseId: number; label: string; agreement: CaseAgreement }>> {
+export async function studyAgreements(db: Queryable, studyId: number): Promise<StudyAgreement['cases']> {
   const res = await db.query<{ case_id: number; label: string; agreement: CaseAgreement }>(
     `${reviewSql('c.study_id = $1', true)} SELECT case_id, label, agreement FROM review WHERE agreement IS NOT NULL ORDER BY label, case_id`,
     [studyId],

@@ -5,6 +5,7 @@ import type { CtVolume } from './ctVolume.ts';
 import type { LungMask } from './lungMask.ts';
 import type { Suggestion, SuggestionOptions } from './lesionSuggestion.ts';
 import type { ReadFigures, ReadFiguresRequest } from './readFigures.ts';
+import { WorkerRpc } from '../workers/workerRpc.ts';
 
 /** The CT as it crosses to the worker: its HU in a buffer of its own (a copy, transferred). */
 export type QuantRequest =
@@ -22,53 +23,25 @@ export type QuantResponse =
 
 export type QuantProgress = (fraction: number, stage: string) => void;
 
-interface Pending {
-  resolve: (value: LungMask | Suggestion | ReadFigures) => void;
-  reject: (error: Error) => void;
-  onProgress?: QuantProgress;
-}
-
 export class QuantWorkerClient {
-  private worker: Worker | null = null;
   /** the CT (by identity of its HU array) the running worker holds */
   private ctInWorker: Int16Array | null = null;
   /** the lung mask (by identity) the running worker holds for figures */
   private lungsInWorker: Uint8Array | null = null;
-  private nextId = 1;
-  private readonly pending = new Map<number, Pending>();
-
-  private start(): Worker {
-    if (this.worker) return this.worker;
-    const worker = new Worker(new URL('../../workers/quant.worker.ts', import.meta.url), { type: 'module' });
-    worker.addEventListener('message', (event: MessageEvent<QuantResponse>) => {
-      const response = event.data;
-      const waiting = this.pending.get(response.id);
-      if (!waiting) return;
-      if (response.kind === 'progress') {
-        waiting.onProgress?.(response.fraction, response.stage);
-        return;
-      }
-      this.pending.delete(response.id);
-      if (response.kind === 'error') waiting.reject(new Error(response.error.message));
-      else waiting.resolve(response.result);
-    });
-    // A worker that fails to load or crashes answers nothing: fail what waits, start afresh next time.
-    worker.addEventListener('error', (event: ErrorEvent) => {
-      event.preventDefault();
-      this.fail(new Error(`the quantification worker failed: ${event.message || 'it could not be started'}`));
-    });
-    this.worker = worker;
-    return worker;
-  }
-
-  private fail(error: Error): void {
-    this.worker?.terminate();
-    this.worker = null;
-    this.ctInWorker = null;
-    this.lungsInWorker = null;
-    for (const waiting of this.pending.values()) waiting.reject(error);
-    this.pending.clear();
-  }
+  private readonly rpc = new WorkerRpc<QuantRequest, QuantResponse, LungMask | Suggestion | ReadFigures>({
+    name: 'the quantification worker',
+    start: () => new Worker(new URL('../../workers/quant.worker.ts', import.meta.url), { type: 'module' }),
+    settle: (response) => {
+      if (response.kind === 'progress') return null;
+      if (response.kind === 'error') return { error: new Error(response.error.message) };
+      return { result: response.result };
+    },
+    // A fresh worker holds nothing.
+    onStop: () => {
+      this.ctInWorker = null;
+      this.lungsInWorker = null;
+    },
+  });
 
   /** The CT to send with a request, copied, or nothing when the worker already holds it. */
   private ctFor(ct: CtVolume, transfer: ArrayBuffer[]): CtVolume | undefined {
@@ -81,13 +54,8 @@ export class QuantWorkerClient {
   }
 
   private send<T extends LungMask | Suggestion | ReadFigures>(build: (id: number, transfer: ArrayBuffer[]) => QuantRequest, onProgress?: QuantProgress): Promise<T> {
-    const worker = this.start();
-    const id = this.nextId++;
-    const transfer: ArrayBuffer[] = [];
-    const request = build(id, transfer);
-    return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: LungMask | Suggestion | ReadFigures) => void, reject, onProgress });
-      worker.postMessage(request, transfer);
+    return this.rpc.call<T>(build, (response) => {
+      if (response.kind === 'progress') onProgress?.(response.fraction, response.stage);
     });
   }
 
@@ -125,6 +93,6 @@ export class QuantWorkerClient {
 
   /** Stops the worker (and the CT it holds); requests still waiting are rejected. */
   terminate(): void {
-    this.fail(new Error('the quantification worker was stopped'));
+    this.rpc.terminate();
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CaseAgreement, PairFigures } from '../model/review.ts';
-import { CSV_HEADER, agreementCsv, csvField, csvLine, definitionsCsv, fileSlug } from './exportCsv.ts';
+import { CSV_HEADER, agreementCsv, agreementTable, csvField, csvLine, definitionsCsv, fileSlug } from './exportCsv.ts';
 
 const figures: PairFigures = {
   dice: 2 / 3, jaccard: 0.5, voxelsA: 6, voxelsB: 6, volumeAMl: 0.012, volumeBMl: 0.012, volumeDiffMl: -0.25, volumeDiffPct: null,
@@ -74,6 +74,17 @@ describe('agreementCsv', () => {
   it('has as many fields in each row as in the header', () => {
     const fields = (line: string) => line.match(/("([^"]|"")*"|[^,]*)(,|$)/g)!.filter((f) => f !== '').length;
     for (const line of lines.slice(1, 5)) expect(fields(line)).toBe(CSV_HEADER.length);
+  });
+});
+
+describe('agreementTable', () => {
+  it('writes the columns asked for, in the order asked, and the cases in the order given', () => {
+    const csv = agreementTable([{ caseId: 12, label: 'Case 0012', agreement: agreement(12) }, { caseId: 3, label: 'Case 0003', agreement: agreement(3) }], (id) => `R${id}`, { columns: ['case', 'reader_b', 'dice'] });
+    expect(csv.split('\r\n')).toEqual(['case,reader_b,dice', 'Case 0012,R2,0.6666666666666666', 'Case 0012,R2,1', 'Case 0003,R2,0.6666666666666666', 'Case 0003,R2,1', '']);
+  });
+
+  it('refuses a column it does not have', () => {
+    expect(() => agreementTable([], String, { columns: ['case', 'patient_name'] })).toThrow(/no column patient_name/);
   });
 });
 

@@ -2,16 +2,45 @@
 // case, reader pair and segment (and the row of all lesion segments merged), every figure at full
 // precision, a header row; the figures' definitions go in a second file (definitionsCsv), so the
 // data file stays plain for every CSV reader (a "#" comment line is not standard, RFC 4180).
-import type { CaseAgreement } from '../model/review.ts';
+import type { CaseAgreement, PairAgreement } from '../model/review.ts';
 import { FIGURE_FIELDS } from './definitions.ts';
-
-export const CSV_HEADER = ['study', 'case_id', 'case', 'reader_a_id', 'reader_a', 'reader_b_id', 'reader_b', 'scope', 'segment', ...FIGURE_FIELDS.map(([, name]) => name), 'computed_at'];
 
 export interface CsvCase {
   caseId: number;
   label: string;
   agreement: CaseAgreement;
 }
+
+type CsvValue = string | number | boolean | null | undefined;
+
+/** What one row is written from: a reader pair's figures in a case. */
+interface AgreementRow {
+  study: string;
+  c: CsvCase;
+  pair: PairAgreement;
+  readerName: (userId: number) => string;
+}
+
+/**
+ * The agreement CSV's columns in order, each with its value in a row: the one definition of the
+ * lead's CSV (agreementCsv) and of the research export's agreement.csv (src/export/agreementCsv.ts,
+ * which writes a subset of them).
+ */
+const AGREEMENT_COLUMNS: ReadonlyArray<readonly [string, (row: AgreementRow) => CsvValue]> = [
+  ['study', (r) => r.study],
+  ['case_id', (r) => r.c.caseId],
+  ['case', (r) => r.c.label],
+  ['reader_a_id', (r) => r.pair.userA],
+  ['reader_a', (r) => r.readerName(r.pair.userA)],
+  ['reader_b_id', (r) => r.pair.userB],
+  ['reader_b', (r) => r.readerName(r.pair.userB)],
+  ['scope', (r) => (r.pair.segment === null ? 'all lesions' : 'segment')],
+  ['segment', (r) => r.pair.segment ?? ''],
+  ...FIGURE_FIELDS.map(([key, name]): readonly [string, (row: AgreementRow) => CsvValue] => [name, (r) => r.pair.figures[key]]),
+  ['computed_at', (r) => r.c.agreement.computedAt],
+];
+
+export const CSV_HEADER = AGREEMENT_COLUMNS.map(([name]) => name);
 
 /**
  * One field (RFC 4180 §2): quoted when it holds a comma, a quote, CR or LF, quotes doubled.
@@ -31,30 +60,33 @@ export function csvLine(fields: ReadonlyArray<string | number | boolean | null |
   return fields.map(csvField).join(',');
 }
 
-/** CRLF line ends, as RFC 4180 writes them (and spreadsheets expect). */
-export function agreementCsv(studyName: string, cases: readonly CsvCase[], readerName: (userId: number) => string): string {
-  const lines = [csvLine(CSV_HEADER)];
-  const sorted = [...cases].sort((a, b) => a.label.localeCompare(b.label, undefined, { numeric: true }) || a.caseId - b.caseId);
-  for (const c of sorted) {
+/**
+ * The agreement table of `cases` in the order given: a header row, then one row per case and
+ * reader pair (and segment), with the columns named in `columns` (CSV_HEADER's names; all of them
+ * when not given), CRLF line ends as RFC 4180 writes them (and spreadsheets expect).
+ */
+export function agreementTable(cases: readonly CsvCase[], readerName: (userId: number) => string, options: { study?: string; columns?: readonly string[] } = {}): string {
+  const byName = new Map(AGREEMENT_COLUMNS);
+  const columns = (options.columns ?? CSV_HEADER).map((name): [string, (row: AgreementRow) => CsvValue] => {
+    const value = byName.get(name);
+    if (!value) throw new Error(`the agreement CSV has no column ${name}`);
+    return [name, value];
+  });
+  const lines = [csvLine(columns.map(([name]) => name))];
+  const study = options.study ?? '';
+  for (const c of cases) {
     for (const pair of c.agreement.pairs) {
-      lines.push(
-        csvLine([
-          studyName,
-          c.caseId,
-          c.label,
-          pair.userA,
-          readerName(pair.userA),
-          pair.userB,
-          readerName(pair.userB),
-          pair.segment === null ? 'all lesions' : 'segment',
-          pair.segment ?? '',
-          ...FIGURE_FIELDS.map(([key]) => pair.figures[key]),
-          c.agreement.computedAt,
-        ]),
-      );
+      const row: AgreementRow = { study, c, pair, readerName };
+      lines.push(csvLine(columns.map(([, value]) => value(row))));
     }
   }
   return lines.join('\r\n') + '\r\n';
+}
+
+/** A study's agreement for its lead, cases in label order. */
+export function agreementCsv(studyName: string, cases: readonly CsvCase[], readerName: (userId: number) => string): string {
+  const sorted = [...cases].sort((a, b) => a.label.localeCompare(b.label, undefined, { numeric: true }) || a.caseId - b.caseId);
+  return agreementTable(sorted, readerName, { study: studyName });
 }
 
 /** The companion file: one row per column of the data file that needs explaining. */

@@ -2,11 +2,7 @@
 // loads come a few per session, and a warm worker skips reloading the module each time.
 import { SegDecodeError } from './segDecoder.ts';
 import type { DecodedSeg, SegDecodeTarget, SegEncodeInput, SegEncodeResult, SegWorkerRequest, SegWorkerResponse } from './segModel.ts';
-
-interface Pending {
-  resolve: (value: SegEncodeResult | DecodedSeg) => void;
-  reject: (error: Error) => void;
-}
+import { WorkerRpc, replyError } from '../workers/workerRpc.ts';
 
 /** A buffer holding exactly the view's bytes, so transferring it moves nothing else. */
 function ownBuffer(view: Uint8Array, copy: boolean): ArrayBuffer {
@@ -15,45 +11,11 @@ function ownBuffer(view: Uint8Array, copy: boolean): ArrayBuffer {
 }
 
 export class SegWorkerClient {
-  private worker: Worker | null = null;
-  private nextId = 1;
-  private readonly pending = new Map<number, Pending>();
-
-  private start(): Worker {
-    if (this.worker) return this.worker;
-    const worker = new Worker(new URL('../../workers/seg.worker.ts', import.meta.url), { type: 'module' });
-    worker.addEventListener('message', (event: MessageEvent<SegWorkerResponse>) => {
-      const response = event.data;
-      const waiting = this.pending.get(response.id);
-      if (!waiting) return;
-      this.pending.delete(response.id);
-      if (response.ok) waiting.resolve(response.result);
-      else if (response.error.name === 'SegDecodeError') waiting.reject(new SegDecodeError(response.error.message));
-      else waiting.reject(new Error(response.error.message));
-    });
-    // A worker that fails to load or crashes answers nothing: fail what waits, start afresh next time.
-    worker.addEventListener('error', (event: ErrorEvent) => {
-      event.preventDefault();
-      this.fail(new Error(`the segmentation worker failed: ${event.message || 'it could not be started'}`));
-    });
-    this.worker = worker;
-    return worker;
-  }
-
-  private fail(error: Error): void {
-    this.worker?.terminate();
-    this.worker = null;
-    for (const waiting of this.pending.values()) waiting.reject(error);
-    this.pending.clear();
-  }
-
-  private send(request: SegWorkerRequest, transfer: ArrayBuffer[]): Promise<SegEncodeResult | DecodedSeg> {
-    const worker = this.start();
-    return new Promise((resolve, reject) => {
-      this.pending.set(request.id, { resolve, reject });
-      worker.postMessage(request, transfer);
-    });
-  }
+  private readonly rpc = new WorkerRpc<SegWorkerRequest, SegWorkerResponse, SegEncodeResult | DecodedSeg>({
+    name: 'the segmentation worker',
+    start: () => new Worker(new URL('../../workers/seg.worker.ts', import.meta.url), { type: 'module' }),
+    settle: (response) => (response.ok ? { result: response.result } : { error: replyError(response.error, 'SegDecodeError', SegDecodeError) }),
+  });
 
   /**
    * Encodes in the worker. The labelmap is copied (the live one stays usable) unless
@@ -62,8 +24,10 @@ export class SegWorkerClient {
    */
   async encode(input: SegEncodeInput, options: { transferLabels?: boolean } = {}): Promise<SegEncodeResult> {
     const labels = new Uint8Array(ownBuffer(input.labels, !options.transferLabels));
-    const id = this.nextId++;
-    return (await this.send({ id, op: 'encode', input: { ...input, labels } }, [labels.buffer])) as SegEncodeResult;
+    return this.rpc.call<SegEncodeResult>((id, transfer) => {
+      transfer.push(labels.buffer);
+      return { id, op: 'encode', input: { ...input, labels } };
+    });
   }
 
   /**
@@ -74,8 +38,10 @@ export class SegWorkerClient {
   async decode(bytes: ArrayBuffer | Uint8Array, target: SegDecodeTarget, options: { copy?: boolean } = {}): Promise<DecodedSeg> {
     const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
     const buffer = ownBuffer(view, options.copy ?? false);
-    const id = this.nextId++;
-    return (await this.send({ id, op: 'decode', bytes: buffer, target }, [buffer])) as DecodedSeg;
+    return this.rpc.call<DecodedSeg>((id, transfer) => {
+      transfer.push(buffer);
+      return { id, op: 'decode', bytes: buffer, target };
+    });
   }
 
   /**
@@ -83,12 +49,12 @@ export class SegWorkerClient {
    * fetching the worker's script then.
    */
   warm(): void {
-    this.start();
+    this.rpc.warm();
   }
 
   /** Stops the worker; requests still waiting are rejected. */
   terminate(): void {
-    this.fail(new Error('the segmentation worker was stopped'));
+    this.rpc.terminate();
   }
 }
 
