@@ -1,11 +1,13 @@
 // npm run bench -- scale: figures of the replicated deployment (scripts/cluster.sh), started here
 // on its own ports and folders (.data/bench-scale-*, wiped first). A skeleton of issue 21's
-// benchmark: the gateway's memory on a large STOW-RS, and study-level QIDO on a many-study
-// archive. Not yet here: the 20-reader soak with failover.
+// benchmark: the gateway's memory on a large STOW-RS, study-level QIDO on a many-study archive
+// (bench/scaleQido.ts), and the 20-reader soak with failover (bench/scaleSoak.ts, its figures
+// there). CTAW_SCALE_PARTS (stow,qido,soak) picks which run.
 //   stow_rss_mb       gateway 1's RSS growth (peak during, minus before) on one STOW of
 //                     CTAW_SCALE_STOW_MB (1024, issue 21's 1 GB) of CT slices, sent by the admin
 //   qido_p95_ms       a reader's /dicom-web/studies through HAProxy, p95 of 50, on an archive of
 //                     CTAW_SCALE_STUDIES (1000) one-slice studies (qido_10k_p95_ms at 10,000)
+//   soak_*, reads_lost, failover_s, frame_p95_*  bench/scaleSoak.ts
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +15,8 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { writePhantomSeries } from '../scripts/data/syntheticCt.ts';
 import { PASSWORD, call, stowBody } from '../tests/integration/blindingStack.ts';
+import { qidoFigures } from './scaleQido.ts';
+import { soakFigures, stopRestarted } from './scaleSoak.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const NAME = 'bench-scale';
@@ -20,8 +24,6 @@ const LB = Number(process.env.CTAW_SCALE_PORT ?? 5267);
 const ORTHANC = Number(process.env.CTAW_SCALE_ORTHANC_PORT ?? 18766);
 const PG = Number(process.env.CTAW_SCALE_PG_PORT ?? 55434);
 const STOW_MB = Number(process.env.CTAW_SCALE_STOW_MB ?? 1024);
-const STUDIES = Number(process.env.CTAW_SCALE_STUDIES ?? 1000);
-const lb = { host: '127.0.0.1', port: LB };
 const gw1 = { host: '127.0.0.1', port: LB + 1 };
 
 const emit = (name: string, value: number, unit: string, dataset: string) => console.log(JSON.stringify({ name, value, unit, dataset }));
@@ -93,52 +95,14 @@ async function stowRss(): Promise<void> {
   }
 }
 
-async function qido(): Promise<void> {
-  // Straight into Orthanc 1 (the archive's size is the point, not the upload).
-  const dir = mkdtempSync(join(tmpdir(), 'ctaw-scale-qido-'));
-  try {
-    const files: string[] = [];
-    for (let i = 0; i < STUDIES; i++) {
-      const sub = join(dir, String(i));
-      files.push(...writePhantomSeries(sub, { rows: 8, columns: 8, slices: 1, pixelSpacingMm: 1, sliceSpacingMm: 1, seed: `scale-qido-${i}`, patientName: `SCALE^${i}`, patientId: `S${i}`, studyDescription: 'scale', seriesDescription: 'qido' }).files);
-    }
-    for (let i = 0; i < files.length; i += 16) {
-      await Promise.all(files.slice(i, i + 16).map((f) => call({ host: '127.0.0.1', port: ORTHANC }, 'POST', '/instances', { body: readFileSync(f), headers: { 'content-type': 'application/dicom' } })));
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-  const admin = await login(gw1, 'admin');
-  await call(gw1, 'POST', '/api/admin/users', { who: admin, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'scale-reader', displayName: 'Scale', role: 'reader', password: PASSWORD }) });
-  const reader = await login(lb, 'scale-reader');
-  const times: number[] = [];
-  for (let k = 0; k < 50; k++) {
-    const t0 = performance.now();
-    const res = await call(lb, 'GET', '/dicom-web/studies?limit=100', { who: reader, headers: { accept: 'application/dicom+json' } });
-    times.push(performance.now() - t0);
-    if (res.status !== 200 && res.status !== 204) throw new Error(`QIDO: ${res.status}`);
-  }
-  emit(STUDIES === 10_000 ? 'qido_10k_p95_ms' : 'qido_p95_ms', p95(times), 'ms', `${STUDIES} studies, reader, limit=100, through HAProxy`);
-  // The same search asked of Orthanc itself: what of the figure above is the archive's.
-  const direct: number[] = [];
-  for (let k = 0; k < 50; k++) {
-    const t0 = performance.now();
-    await call({ host: '127.0.0.1', port: ORTHANC }, 'GET', '/dicom-web/studies?limit=100', { headers: { accept: 'application/dicom+json' } });
-    direct.push(performance.now() - t0);
-  }
-  emit('qido_orthanc_p95_ms', p95(direct), 'ms', `${STUDIES} studies, Orthanc 1 directly (PostgreSQL index), limit=100`);
-}
-
-function p95(times: number[]): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  return Math.round(sorted[Math.ceil(sorted.length * 0.95) - 1]);
-}
-
+const parts = new Set((process.env.CTAW_SCALE_PARTS ?? 'stow,qido,soak').split(','));
 const cluster = await startCluster();
 try {
-  await stowRss();
-  await qido();
+  if (parts.has('stow')) await stowRss();
+  if (parts.has('qido')) await qidoFigures(LB, [ORTHANC, ORTHANC + 1]);
+  if (parts.has('soak')) await soakFigures({ root: ROOT, name: NAME, lbPort: LB, orthancPort: ORTHANC, pgPort: PG });
 } finally {
+  await stopRestarted();
   const ended = new Promise((done) => cluster.once('exit', done));
   cluster.kill('SIGTERM');
   await ended;

@@ -152,7 +152,11 @@ gateway_start() {
 haproxy_start() {
   # A replica serves while its gateway answers and says its Orthanc and database are up. Checked
   # every second, out after 2 failures: a dead replica is out within ~2-3 s. retry-on lets a
-  # request that never reached a dead gateway go to the other one.
+  # request that never reached a dead gateway go to the other one. A loaded replica may take more
+  # than a second to answer its check (it asks Orthanc, which serves frames on every thread):
+  # "timeout check" waits 3 s for it (a dead one refuses at once), and should every replica still
+  # be out, the unchecked backups take the requests rather than HAProxy answering 503 (seen in
+  # the soak, bench/scaleSoak.ts: both out for 15 s while one had been killed).
   cat >"$RUN_DIR/haproxy.cfg" <<CFG
 global
   maxconn 4096
@@ -175,8 +179,12 @@ backend gateways
   option httpchk GET /api/health
   http-check expect rstring '"orthanc":true,"database":true'
   default-server inter 1s fall 2 rise 2
+  timeout check 3s
+  option allbackups
   server gateway1 127.0.0.1:$GW1_PORT check
   server gateway2 127.0.0.1:$GW2_PORT check
+  server gateway1-open 127.0.0.1:$GW1_PORT backup
+  server gateway2-open 127.0.0.1:$GW2_PORT backup
 CFG
   haproxy -c -q -f "$RUN_DIR/haproxy.cfg" || refuse "HAProxy refuses its configuration $RUN_DIR/haproxy.cfg"
   haproxy -db -f "$RUN_DIR/haproxy.cfg" >"$RUN_DIR/haproxy.log" 2>&1 &

@@ -4,6 +4,7 @@
 import { fetchFrame, EXPLICIT_LITTLE, IMPLICIT_LITTLE } from '../src/dicomweb/frameFetch.ts';
 import { ReusableBodyReader } from '../src/dicomweb/bodyReader.ts';
 import { DicomwebError } from '../src/dicomweb/httpClient.ts';
+import { RETRY_STATUSES } from '../src/sync/retryGet.ts';
 import { storedToHu, type PixelFormat } from '../src/viewer/storedToHu.ts';
 import type { FrameJob, FromFrameWorker, ToFrameWorker } from '../src/viewer/frameStreamProtocol.ts';
 
@@ -13,8 +14,15 @@ export interface FrameSink {
   failed(k: number, error: string): void;
 }
 
-function retryable(err: unknown): boolean {
-  return !(err instanceof DicomwebError) || err.kind === 'offline' || err.kind === 'timeout' || err.kind === 'server';
+// A body cut mid-frame, or a server error: tried again. No connection and 502/503/504 were tried
+// again for seconds already (fetchFrame, src/sync/retryGet.ts): more would only delay the message.
+export function frameRetryable(err: unknown): boolean {
+  if (!(err instanceof DicomwebError)) return true;
+  return err.kind === 'server' && !RETRY_STATUSES.has(err.status ?? 0);
+}
+
+export function frameRetryPauseMs(attempt: number): number {
+  return 300 * 2 ** attempt * (0.5 + Math.random());
 }
 
 function describe(err: unknown): string {
@@ -57,8 +65,8 @@ export async function streamFrames(
         return;
       } catch (err) {
         if (opts.signal.aborted) return;
-        if (retryable(err) && attempt < opts.retries) {
-          await new Promise((r) => setTimeout(r, 300 * 2 ** attempt * (0.5 + Math.random())));
+        if (frameRetryable(err) && attempt < opts.retries) {
+          await new Promise((r) => setTimeout(r, frameRetryPauseMs(attempt)));
           continue;
         }
         sink.failed(job.k, describe(err));

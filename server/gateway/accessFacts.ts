@@ -123,6 +123,39 @@ export class AccessFacts {
     return (await this.series(caller, [seriesUid])).get(seriesUid)!;
   }
 
+  /**
+   * Every study the caller may see (blinding.ts studyVisible), sorted; null for an admin, who sees
+   * every study in the archive. Asked per search, not cached: one indexed query.
+   */
+  async visibleStudyUids(caller: Caller): Promise<string[] | null> {
+    if (caller.role === 'admin') return null;
+    const res =
+      caller.role === 'reader'
+        ? await this.db.query<{ uid: string }>(
+            'SELECT DISTINCT c.study_instance_uid AS uid FROM cases c JOIN assignments a ON a.case_id = c.id WHERE a.user_id = $1 ORDER BY 1',
+            [caller.id],
+          )
+        : await this.db.query<{ uid: string }>('SELECT DISTINCT study_instance_uid AS uid FROM cases ORDER BY 1');
+    return res.rows.map((r) => r.uid);
+  }
+
+  /**
+   * Every series the tables know in these studies: the cases' CTs and the result series. A reader
+   * or a lead sees no other series (blinding.ts seriesVisible), so a study's counts for them need
+   * only these. A result series is in its case's study (blindedStore.ts claims it for a case of
+   * the object's study), so the join through cases finds them all.
+   */
+  async knownSeries(studyUids: string[]): Promise<Array<{ study: string; series: string }>> {
+    if (studyUids.length === 0) return [];
+    const res = await this.db.query<{ study: string; series: string }>(
+      `SELECT c.study_instance_uid AS study, c.series_instance_uid AS series FROM cases c WHERE c.study_instance_uid = ANY($1::text[])
+       UNION
+       SELECT rs.study_instance_uid, rs.series_instance_uid FROM cases c JOIN result_series rs ON rs.case_id = c.id WHERE c.study_instance_uid = ANY($1::text[])`,
+      [[...new Set(studyUids)]],
+    );
+    return res.rows;
+  }
+
   async studies(caller: Caller, studyUids: string[]): Promise<Map<string, StudyFacts>> {
     const out = new Map<string, StudyFacts>();
     for (const uid of studyUids) out.set(uid, { hasCase: false, assignedToCaller: false });

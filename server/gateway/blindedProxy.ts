@@ -2,7 +2,8 @@
 // (loginGate.ts), and what blinding.ts says they may not see is answered as if it did not exist.
 //   QIDO   the answer is fetched whole (no limit sent to Orthanc), rows the caller may not see are
 //          removed, then the caller's limit/offset applied; study rows get counts and modalities of
-//          the visible series only.
+//          the visible series only. At study level Orthanc is asked only about the studies the
+//          caller may see (studySearch.ts).
 //   WADO   series and instance requests on a series the caller may not see: the gateway's 404;
 //          Orthanc's own 404s get the same body. Study-level retrieval (all of a study's objects in
 //          one multipart answer) is not offered; study metadata is filtered like QIDO.
@@ -23,16 +24,15 @@ import {
   firstString,
   instanceVisible,
   isModalitiesInStudyKey,
-  modalitiesMatch,
   page,
   pageParams,
-  recountStudy,
   seriesVisible,
   studyVisible,
   unsupportedStudyKey,
 } from './blinding.ts';
 import { decoyPath, namedUids, withDecoys } from './hiddenAsMissing.ts';
 import { storeHandler } from './blindedStore.ts';
+import { type RowsFailure, isFailure, studySearch } from './studySearch.ts';
 import { wadoAcceptable } from './wadoAccept.ts';
 import { type Upstream, notFound, upstreamFailed } from './upstream.ts';
 import type { SeriesMetadataCache } from './seriesMetadataCache.ts';
@@ -69,20 +69,27 @@ export function blindedHandler(opts: BlindingOptions): (request: FastifyRequest,
   const { upstream, access, db } = opts;
   const viewAudited = new Map<string, number>();
   const modalityOf = new Map<string, string | null>();
+  const searchStudies = studySearch({ access, upstream });
+
+  /** Upstream JSON rows, or the answer to give instead (a 404, or an error passed on). */
+  async function fetchRows(request: FastifyRequest, upstreamPath: string): Promise<DicomJson[] | RowsFailure> {
+    const res = await upstream.buffered('GET', upstreamPath, { ...upstream.headersOf(request), accept: DICOM_JSON, 'accept-encoding': 'identity' });
+    if (res.status === 204) return [];
+    if (res.status !== 200) return { status: res.status, contentType: String(res.headers['content-type'] ?? 'application/json'), body: res.body };
+    return res.body.length ? (JSON.parse(res.body.toString('utf8')) as DicomJson[]) : [];
+  }
+
+  function sendFailure(reply: FastifyReply, failure: RowsFailure): FastifyReply {
+    if (failure.status === 404) return notFound(reply);
+    return reply.code(failure.status).type(failure.contentType).send(failure.body);
+  }
 
   /** Upstream JSON rows, or a reply already sent (404, or an error passed on). */
   async function upstreamRows(request: FastifyRequest, reply: FastifyReply, upstreamPath: string): Promise<DicomJson[] | null> {
-    const res = await upstream.buffered('GET', upstreamPath, { ...upstream.headersOf(request), accept: DICOM_JSON, 'accept-encoding': 'identity' });
-    if (res.status === 404) {
-      notFound(reply);
-      return null;
-    }
-    if (res.status === 204) return [];
-    if (res.status !== 200) {
-      reply.code(res.status).type(String(res.headers['content-type'] ?? 'application/json')).send(res.body);
-      return null;
-    }
-    return res.body.length ? (JSON.parse(res.body.toString('utf8')) as DicomJson[]) : [];
+    const rows = await fetchRows(request, upstreamPath);
+    if (!isFailure(rows)) return rows;
+    sendFailure(reply, rows);
+    return null;
   }
 
   async function auditView(request: FastifyRequest, caller: Caller, seriesUid: string, caseId: number, ownerId: number): Promise<void> {
@@ -128,26 +135,13 @@ export function blindedHandler(opts: BlindingOptions): (request: FastifyRequest,
       for (const tag of [TAGS.studyUid, TAGS.seriesUid, TAGS.modality, ...(resource.level === 'instance' ? [TAGS.sopClassUid, TAGS.sopInstanceUid] : [])]) params.append('includefield', tag);
     }
     const { path: askedPath, params: asked } = await decoysForHidden(caller, resource, path, params);
+    if (resource.level === 'study') {
+      const query = { params: asked, paging, modalities, namesStudies: namedUids(params).study.length > 0 };
+      const rows = await searchStudies(caller, query, (p) => fetchRows(request, `${askedPath}?${p.toString()}`));
+      return isFailure(rows) ? sendFailure(reply, rows) : sendJson(reply, rows);
+    }
     const rows = await upstreamRows(request, reply, `${askedPath}?${asked.toString()}`);
     if (rows === null) return reply;
-
-    if (resource.level === 'study') {
-      const facts = await access.studies(caller, rows.map((r) => firstString(r, TAGS.studyUid) ?? ''));
-      // One row per Study UID: Orthanc keeps a study once per patient, so an object filed under
-      // another Patient ID (stored around the gateway) would show up as a second row.
-      const seen = new Set<string>();
-      const visible = rows.filter((r) => {
-        const uid = firstString(r, TAGS.studyUid) ?? '';
-        if (seen.has(uid)) return false;
-        seen.add(uid);
-        return studyVisible(caller, facts.get(uid) ?? { hasCase: false, assignedToCaller: false });
-      });
-      // With a ModalitiesInStudy filter every row is recounted before paging; otherwise the page only.
-      const candidates = modalities === null ? page(visible, paging) : visible;
-      const recounted = await mapLimited(candidates, 8, (row) => recount(caller, row));
-      const kept = modalities === null ? recounted : page(recounted.filter((r) => modalitiesMatch(modalities, (r[TAGS.modalitiesInStudy]?.Value as string[] | undefined) ?? [])), paging);
-      return sendJson(reply, kept);
-    }
     const seriesFacts = await access.series(caller, rows.map((r) => firstString(r, TAGS.seriesUid) ?? ''));
     const visible = rows.filter((r) => {
       const facts = seriesFacts.get(firstString(r, TAGS.seriesUid) ?? '');
@@ -186,18 +180,6 @@ export function blindedHandler(opts: BlindingOptions): (request: FastifyRequest,
     for (const [sop, seriesUid] of seriesOfSop) if (seriesHidden(seriesUid)) hidden.add(sop);
     if (hidden.size === 0) return { path, params };
     return { path: decoyPath(path, hidden), params: withDecoys(params, hidden) };
-  }
-
-  /** A study row with counts and modalities of the series the caller may see (and ModalitiesInStudy
-   * always present, since the filter is matched on it). */
-  async function recount(caller: Caller, row: DicomJson): Promise<DicomJson> {
-    const studyUid = firstString(row, TAGS.studyUid) ?? '';
-    const series = (await upstream.json<DicomJson[]>(`/dicom-web/studies/${studyUid}/series?includefield=00201209&includefield=00080060`)) ?? [];
-    const facts = await access.series(caller, series.map((s) => firstString(s, TAGS.seriesUid) ?? ''));
-    const visible = series
-      .filter((s) => seriesVisible(caller, facts.get(firstString(s, TAGS.seriesUid) ?? '') ?? { cases: [], result: null }, { studyUid, modality: firstString(s, TAGS.modality) }))
-      .map((s) => ({ modality: firstString(s, TAGS.modality), instances: Number(s[TAGS.seriesRelatedInstances]?.Value?.[0] ?? 0) }));
-    return recountStudy({ [TAGS.modalitiesInStudy]: { vr: 'CS' }, ...row }, visible);
   }
 
   // ------------------------------------------------------------------------------------------ WADO
@@ -261,18 +243,4 @@ export function blindedHandler(opts: BlindingOptions): (request: FastifyRequest,
       throw err;
     }
   };
-}
-
-async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i]);
-      }
-    }),
-  );
-  return out;
 }

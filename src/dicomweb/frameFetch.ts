@@ -3,6 +3,7 @@
 // faster than decoding in the browser. An archive that cannot transcode answers in the stored
 // syntax, and the caller decodes those bytes in the image loader's codec workers.
 import { DicomwebError, messageForStatus } from './httpClient.ts';
+import { retryGet } from '../sync/retryGet.ts';
 import { firstPart, transferSyntaxOf } from './multipart.ts';
 import type { ReusableBodyReader } from './bodyReader.ts';
 
@@ -17,20 +18,24 @@ export interface FetchedFrame {
   receivedBytes: number;
 }
 
-async function get(url: string, accept: string, signal: AbortSignal): Promise<Response> {
+async function get(url: string, accept: string, signal: AbortSignal, headers: Record<string, string>): Promise<Response> {
   try {
-    return await fetch(url, { headers: { Accept: accept }, signal });
+    // A failover (no connection, 502/503/504) is waited out here (retryGet.ts).
+    return await retryGet(url, { headers: { ...headers, Accept: accept }, signal });
   } catch (err) {
     if (signal.aborted) throw err;
     throw new DicomwebError('offline', 'the connection failed');
   }
 }
 
-/** With a `reader`, the frame's bytes are a view into its buffer, valid until its next read. */
-export async function fetchFrame(url: string, signal: AbortSignal, reader?: ReusableBodyReader): Promise<FetchedFrame> {
-  let res = await get(url, ACCEPT_RAW, signal);
+/**
+ * With a `reader`, the frame's bytes are a view into its buffer, valid until its next read.
+ * `headers`: none in the browser (its cookie goes by itself); a Node client's session (bench/).
+ */
+export async function fetchFrame(url: string, signal: AbortSignal, reader?: ReusableBodyReader, headers: Record<string, string> = {}): Promise<FetchedFrame> {
+  let res = await get(url, ACCEPT_RAW, signal, headers);
   // 406/400: this archive will not transcode; take the frame as stored.
-  if (res.status === 406 || res.status === 400) res = await get(url, ACCEPT_ANY, signal);
+  if (res.status === 406 || res.status === 400) res = await get(url, ACCEPT_ANY, signal, headers);
   if (!res.ok) {
     const { kind, message } = messageForStatus(res.status);
     throw new DicomwebError(kind, message, res.status);

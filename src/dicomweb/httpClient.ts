@@ -1,4 +1,6 @@
 // fetch() with a time-out and errors a radiologist can read. Every DICOMweb call goes through it.
+// Connection failures and 502/503/504 are tried again for a few seconds (src/sync/retryGet.ts).
+import { retryGet } from '../sync/retryGet.ts';
 
 export type FailureKind = 'offline' | 'timeout' | 'not-found' | 'server' | 'refused';
 
@@ -42,7 +44,7 @@ export async function fetchJson<T>(url: string, opts: { timeoutMs?: number; sign
   let res: Response;
   try {
     const prefetched = typeof window !== 'undefined' ? takePrefetched(url) : null;
-    res = await (prefetched ?? fetch(url, { headers: { Accept: 'application/dicom+json' }, signal }));
+    res = await retryGet(url, { headers: { Accept: 'application/dicom+json' }, signal }, { first: prefetched ?? undefined });
   } catch (err) {
     if (timeout.aborted) throw new DicomwebError('timeout', `The image archive did not answer within ${Math.round(timeoutMs / 1000)} s.`);
     if (opts.signal?.aborted) throw err;

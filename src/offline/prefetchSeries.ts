@@ -11,6 +11,7 @@ import { getNumber, getString, type DicomJsonDataset } from '../dicomweb/dicomJs
 import { TAG } from '../dicomweb/tags.ts';
 import { storageShortfall } from './storageBudget.ts';
 import { loadStudyConfig } from '../contouring/segmentConfig.ts';
+import { retryGet } from '../sync/retryGet.ts';
 
 export class PrefetchError extends Error {
   constructor(message: string) {
@@ -30,7 +31,7 @@ const PARALLEL = 6;
 async function get(url: string, accept: string, signal: AbortSignal): Promise<Response> {
   let res: Response;
   try {
-    res = await fetch(url, { headers: { Accept: accept }, signal });
+    res = await retryGet(url, { headers: { Accept: accept }, signal });
   } catch (err) {
     if (signal.aborted) throw err;
     throw new PrefetchError('The image archive cannot be reached; try again when the network is back.');

@@ -18,6 +18,7 @@ import type {
 } from '../model/api.ts';
 import type { ReadState } from '../model/read.ts';
 import { csrfHeaders, useAuthStore } from '../stores/authStore.ts';
+import { retryGet } from '../sync/retryGet.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -29,11 +30,12 @@ export class ApiError extends Error {
   }
 }
 
-/** Same-origin JSON call to the gateway: CSRF header on every state-changing call, a 401 ends the session. */
+/** Same-origin JSON call to the gateway: CSRF header on every state-changing call, a 401 ends the
+ * session; a GET is tried again through a failover (retryGet.ts), other methods are sent once. */
 export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   let res: Response;
   try {
-    res = await fetch(path, { ...init, credentials: 'same-origin', headers: { ...(init.headers ?? {}), ...(init.method && init.method !== 'GET' ? csrfHeaders() : {}) }, signal: AbortSignal.timeout(20_000) });
+    res = await retryGet(path, { ...init, credentials: 'same-origin', headers: { ...(init.headers ?? {}), ...(init.method && init.method !== 'GET' ? csrfHeaders() : {}) }, signal: AbortSignal.timeout(20_000) });
   } catch {
     throw new ApiError('The server cannot be reached.', null);
   }

@@ -4,6 +4,7 @@ import { DicomwebError, fetchJson, messageForStatus } from '../dicomweb/httpClie
 import { firstPart } from '../dicomweb/multipart.ts';
 import { getNumber, getString, type DicomJsonDataset } from '../dicomweb/dicomJson.ts';
 import { TAG } from '../dicomweb/tags.ts';
+import { retryGet } from './retryGet.ts';
 
 export interface ServerResult {
   sopInstanceUid: string;
@@ -45,7 +46,7 @@ export async function instanceInSeries(studyUid: string, seriesUid: string, sopI
 }
 
 async function instanceBytes(studyUid: string, seriesUid: string, sopInstanceUid: string, base: string): Promise<Uint8Array | null> {
-  const response = await fetch(`${base}/studies/${studyUid}/series/${seriesUid}/instances/${sopInstanceUid}`, {
+  const response = await retryGet(`${base}/studies/${studyUid}/series/${seriesUid}/instances/${sopInstanceUid}`, {
     headers: { Accept: 'multipart/related; type="application/dicom"; transfer-syntax=*' },
     signal: AbortSignal.timeout(60_000),
   });

@@ -15,7 +15,8 @@ export interface StreamCallbacks {
 }
 
 const IN_FLIGHT = 6; // HTTP/1.1: the browser opens six connections per origin
-const RETRIES = 2;
+/** tries again of a frame whose body was cut or that got a server error (failovers: retryGet.ts) */
+export const FRAME_RETRIES = 2;
 
 declare global {
   interface Window {
@@ -83,7 +84,7 @@ export class FrameStreamer {
       this.callbacks.onDone(this.order.length - this.loadedCount, 'the image loader could not be started');
     });
     const jobs = this.order.map((k) => ({ k, url: frameUrl(this.studyUid, this.seriesUid, this.grid.sliceAt[k]!.sopInstanceUid) }));
-    this.post({ type: 'start', jobs, format: this.format, sliceLength: this.sliceLength, inFlight: IN_FLIGHT, retries: RETRIES, holdAfterFirst });
+    this.post({ type: 'start', jobs, format: this.format, sliceLength: this.sliceLength, inFlight: IN_FLIGHT, retries: FRAME_RETRIES, holdAfterFirst });
   }
 
   /** Lets the frames after the first follow (see start). */
