@@ -36,6 +36,7 @@ import { type RowsFailure, isFailure, studySearch } from './studySearch.ts';
 import { wadoAcceptable } from './wadoAccept.ts';
 import { type Upstream, notFound, upstreamFailed } from './upstream.ts';
 import type { SeriesMetadataCache } from './seriesMetadataCache.ts';
+import type { ArchiveRowCache } from './archiveRowCache.ts';
 
 export interface BlindingOptions {
   upstream: Upstream;
@@ -45,6 +46,8 @@ export interface BlindingOptions {
   stowLimitBytes: number;
   /** series metadata answered from the gateway once access is granted */
   metadataCache?: SeriesMetadataCache;
+  /** Orthanc's QIDO rows for searches asked again (archiveRowCache.ts); none: every search asks */
+  archiveRows?: ArchiveRowCache;
 }
 
 const DICOM_JSON = 'application/dicom+json';
@@ -69,7 +72,7 @@ export function blindedHandler(opts: BlindingOptions): (request: FastifyRequest,
   const { upstream, access, db } = opts;
   const viewAudited = new Map<string, number>();
   const modalityOf = new Map<string, string | null>();
-  const searchStudies = studySearch({ access, upstream });
+  const searchStudies = studySearch({ access, upstream, rows: opts.archiveRows });
 
   /** Upstream JSON rows, or the answer to give instead (a 404, or an error passed on). */
   async function fetchRows(request: FastifyRequest, upstreamPath: string): Promise<DicomJson[] | RowsFailure> {
@@ -136,7 +139,9 @@ export function blindedHandler(opts: BlindingOptions): (request: FastifyRequest,
     }
     const { path: askedPath, params: asked } = await decoysForHidden(caller, resource, path, params);
     if (resource.level === 'study') {
-      const query = { params: asked, paging, modalities, namesStudies: namedUids(params).study.length > 0 };
+      const named = namedUids(params);
+      const namesNone = named.study.length + named.series.length + named.instance.length === 0;
+      const query = { params: asked, paging, modalities, namesStudies: named.study.length > 0, reuseKey: namesNone ? `${request.headers.host ?? ''} ${askedPath}` : null };
       const rows = await searchStudies(caller, query, (p) => fetchRows(request, `${askedPath}?${p.toString()}`));
       return isFailure(rows) ? sendFailure(reply, rows) : sendJson(reply, rows);
     }

@@ -16,6 +16,7 @@
 // rows) fit together. With one chunk (up to ~120 studies) the order is the one the whole-archive
 // search gave (tests/integration/studySearch.test.ts).
 import type { AccessFacts } from './accessFacts.ts';
+import type { ArchiveRowCache } from './archiveRowCache.ts';
 import { type Caller, type DicomJson, TAGS, firstString, modalitiesMatch, page, recountStudy, seriesVisible, studyVisible } from './blinding.ts';
 import { UID_KEYS } from './hiddenAsMissing.ts';
 import type { Upstream } from './upstream.ts';
@@ -45,6 +46,9 @@ export interface StudyQuery {
   modalities: string | null;
   /** the caller's query names StudyInstanceUIDs itself */
   namesStudies: boolean;
+  /** the caller's query names no UID at all, and this is the answer's key apart from the UID lists
+   * (Orthanc's rows carry URLs of the Host asked): then Orthanc's rows may be reused (archiveRowCache.ts) */
+  reuseKey: string | null;
 }
 
 /** UIDs in lists of at most maxChars characters (commas included), in their order. */
@@ -85,8 +89,9 @@ export function isFailure(answer: DicomJson[] | RowsFailure): answer is RowsFail
 }
 
 /** listChars: the longest UID list per request (a test makes it small to have many chunks). */
-export function studySearch(deps: { access: AccessFacts; upstream: Upstream; listChars?: number }): (caller: Caller, q: StudyQuery, ask: AskRows) => Promise<DicomJson[] | RowsFailure> {
+export function studySearch(deps: { access: AccessFacts; upstream: Upstream; listChars?: number; rows?: ArchiveRowCache }): (caller: Caller, q: StudyQuery, ask: AskRows) => Promise<DicomJson[] | RowsFailure> {
   const { access, upstream } = deps;
+  const reuse = <F>(key: string, version: number | null, fetch: () => Promise<DicomJson[] | F>) => (deps.rows ? deps.rows.through(key, version, fetch) : fetch());
   const chunksOf = (uids: string[]) => chunkUids(uids, deps.listChars ?? LIST_CHARS);
 
   const seriesQuery = (key: string, uids: string[]) => `/dicom-web/series?${new URLSearchParams([[key, uids.join(',')], ['includefield', '00201209'], ['includefield', '00080060']])}`;
@@ -97,12 +102,15 @@ export function studySearch(deps: { access: AccessFacts; upstream: Upstream; lis
    * only those are asked, by their own UIDs: other readers' results (dozens of series a study in
    * a reading study) cost nothing.
    */
-  async function seriesOfStudies(caller: Caller, studyUids: string[]): Promise<Map<string, DicomJson[]>> {
+  async function seriesOfStudies(caller: Caller, studyUids: string[], version: number | null): Promise<Map<string, DicomJson[]>> {
     const out = new Map<string, DicomJson[]>(studyUids.map((u) => [u, []]));
     const byStudy = caller.role === 'admin';
     const asked = byStudy ? [...new Set(studyUids)] : [...new Set((await access.knownSeries(studyUids)).map((k) => k.series))];
     const chunks = chunksOf(asked);
-    const answers = await mapLimited(chunks, WAVE, (chunk) => upstream.json<DicomJson[]>(seriesQuery(byStudy ? 'StudyInstanceUID' : 'SeriesInstanceUID', chunk)));
+    const answers = await mapLimited(chunks, WAVE, (chunk) => {
+      const path = seriesQuery(byStudy ? 'StudyInstanceUID' : 'SeriesInstanceUID', chunk);
+      return reuse(`series ${path}`, version, async () => (await upstream.json<DicomJson[]>(path)) ?? []);
+    });
     // A row counts only for what its own request asked about (an odd UID asked alone must not
     // add a series twice), and only in a study of these.
     chunks.forEach((chunk, k) => {
@@ -117,10 +125,10 @@ export function studySearch(deps: { access: AccessFacts; upstream: Upstream; lis
 
   /** Rows with counts and modalities of the series the caller may see (and ModalitiesInStudy
    * always present, since the filter is matched on it); series rows asked for what `known` lacks. */
-  async function recount(caller: Caller, rows: DicomJson[], known = new Map<string, DicomJson[]>()): Promise<DicomJson[]> {
+  async function recount(caller: Caller, rows: DicomJson[], known: Map<string, DicomJson[]>, version: number | null): Promise<DicomJson[]> {
     const uids = rows.map((r) => firstString(r, TAGS.studyUid) ?? '');
     const missing = uids.filter((u) => !known.has(u));
-    const series = missing.length ? new Map([...known, ...(await seriesOfStudies(caller, missing))]) : known;
+    const series = missing.length ? new Map([...known, ...(await seriesOfStudies(caller, missing, version))]) : known;
     const all = uids.flatMap((u) => series.get(u) ?? []);
     const facts = await access.series(caller, all.map((s) => firstString(s, TAGS.seriesUid) ?? ''));
     return rows.map((row, i) => {
@@ -133,6 +141,9 @@ export function studySearch(deps: { access: AccessFacts; upstream: Upstream; lis
   }
 
   return async (caller, q, ask) => {
+    // The archive's change number is read before anything of the archive (archiveRowCache.ts).
+    const version = q.reuseKey !== null && deps.rows ? await deps.rows.current() : null;
+    const askRows = (p: URLSearchParams) => (q.reuseKey === null ? ask(p) : reuse(`studies ${q.reuseKey} ${p.toString()}`, version, () => ask(p)));
     const visibleUids = q.namesStudies ? null : await access.visibleStudyUids(caller);
     const lists = visibleUids === null ? null : chunksOf(visibleUids);
     const requests = lists === null ? [q.params] : lists.map((chunk) => withStudyList(q.params, chunk));
@@ -147,9 +158,9 @@ export function studySearch(deps: { access: AccessFacts; upstream: Upstream; lis
     for (let i = 0; i < requests.length && kept.length < need; i += WAVE) {
       // The series of studies sure to be recounted are asked beside their study rows, not after.
       const waveUids = lists?.slice(i, i + WAVE).flat() ?? null;
-      const early = waveUids && (q.modalities !== null || waveUids.length <= need - kept.length) ? seriesOfStudies(caller, waveUids) : null;
+      const early = waveUids && (q.modalities !== null || waveUids.length <= need - kept.length) ? seriesOfStudies(caller, waveUids, version) : null;
       early?.catch(() => undefined);
-      const answers = await Promise.all(requests.slice(i, i + WAVE).map(ask));
+      const answers = await Promise.all(requests.slice(i, i + WAVE).map(askRows));
       const failed = answers.find(isFailure);
       if (failed) return failed;
       if (early) for (const [study, rows] of await early) known.set(study, rows);
@@ -162,9 +173,9 @@ export function studySearch(deps: { access: AccessFacts; upstream: Upstream; lis
         return studyVisible(caller, facts.get(uid) ?? { hasCase: false, assignedToCaller: false });
       });
       if (q.modalities === null) kept.push(...visible);
-      else kept.push(...(await recount(caller, visible, known)).filter((r) => modalitiesMatch(q.modalities!, (r[TAGS.modalitiesInStudy]?.Value as string[] | undefined) ?? [])));
+      else kept.push(...(await recount(caller, visible, known, version)).filter((r) => modalitiesMatch(q.modalities!, (r[TAGS.modalitiesInStudy]?.Value as string[] | undefined) ?? [])));
     }
-    return q.modalities === null ? recount(caller, page(kept, q.paging), known) : page(kept, q.paging);
+    return q.modalities === null ? recount(caller, page(kept, q.paging), known, version) : page(kept, q.paging);
   };
 }
 

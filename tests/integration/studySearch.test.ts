@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../server/db/database.ts';
 import { AccessFacts } from '../../server/gateway/accessFacts.ts';
 import type { DicomJson } from '../../server/gateway/blinding.ts';
+import { ArchiveRowCache } from '../../server/gateway/archiveRowCache.ts';
 import { type StudyQuery, isFailure, studySearch } from '../../server/gateway/studySearch.ts';
 import { Upstream } from '../../server/gateway/upstream.ts';
 import { type Gateway, type PhantomCt, type Who, addUser, api, call, login, orthanc, phantomCt, randomUid, segOf, startGateway, stow } from './blindingStack.ts';
@@ -141,7 +142,7 @@ describe('many UID lists', () => {
     const res = await fetch(`${archive.url}/dicom-web/studies?${p}`, { headers: { accept: 'application/dicom+json' } });
     return res.status === 204 ? [] : ((await res.json()) as DicomJson[]);
   };
-  const query = (paging: StudyQuery['paging'], modalities: string | null = null): StudyQuery => ({ params: new URLSearchParams('includefield=00080061&includefield=00201206'), paging, modalities, namesStudies: false });
+  const query = (paging: StudyQuery['paging'], modalities: string | null = null): StudyQuery => ({ params: new URLSearchParams('includefield=00080061&includefield=00201206'), paging, modalities, namesStudies: false, reuseKey: null });
   const run = async (search: ReturnType<typeof studySearch>, q: StudyQuery) => {
     const rows = await search({ id: ids['reader-r'], role: 'reader' }, q, ask);
     if (isFailure(rows)) throw new Error(`failed: ${rows.status}`);
@@ -157,5 +158,34 @@ describe('many UID lists', () => {
     expect(pages).toEqual(many.map(uidOf));
     expect((await run(small(), query({ limit: null, offset: 0 }, 'SEG'))).map(uidOf)).toEqual([cts[0].studyUid]);
     expect((await run(small(), query({ limit: 2, offset: 1 }, 'CT'))).map(uidOf)).toEqual(many.map(uidOf).slice(1, 3));
+  });
+
+  it("reuse Orthanc's rows only while its change number stands: a study stored around the gateway is in the next answer", async () => {
+    const upstream = new Upstream(archive.url, 30_000);
+    const search = studySearch({ access: new AccessFacts(db), upstream, rows: new ArchiveRowCache(upstream) });
+    let asked = 0;
+    const counted = async (p: URLSearchParams) => {
+      asked++;
+      return ask(p);
+    };
+    const q: StudyQuery = { ...query({ limit: null, offset: 0 }), reuseKey: 'test /dicom-web/studies' };
+    const admin = { id: ids.root, role: 'admin' } as const;
+    const first = await search(admin, q, counted);
+    expect(asked).toBe(1);
+    expect(await search(admin, q, counted)).toEqual(first);
+    expect(asked).toBe(1);
+    // Another query is another answer.
+    await search(admin, { ...q, params: new URLSearchParams('includefield=00080061') }, counted);
+    expect(asked).toBe(2);
+    const extra = phantomCt('search-around', 1);
+    for (const file of extra.files) expect((await fetch(`${archive.url}/instances`, { method: 'POST', body: Buffer.from(file) })).status).toBe(200);
+    const after = (await search(admin, q, counted)) as Row[];
+    expect(asked).toBe(3);
+    expect(after.map(uidOf)).toContain(extra.studyUid);
+    expect(after).toHaveLength((first as Row[]).length + 1);
+    // Without a key (a query naming UIDs) nothing is reused.
+    await search(admin, { ...q, reuseKey: null }, counted);
+    await search(admin, { ...q, reuseKey: null }, counted);
+    expect(asked).toBe(5);
   });
 });
