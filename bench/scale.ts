@@ -9,7 +9,7 @@
 //                     CTAW_SCALE_STUDIES (1000) one-slice studies (qido_10k_p95_ms at 10,000)
 //   soak_*, reads_lost, failover_s, frame_p95_*  bench/scaleSoak.ts
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -29,6 +29,8 @@ const gw1 = { host: '127.0.0.1', port: LB + 1 };
 const emit = (name: string, value: number, unit: string, dataset: string) => console.log(JSON.stringify({ name, value, unit, dataset }));
 
 function wipe(): void {
+  // A fresh clone has no .data yet: nothing to wipe.
+  if (!existsSync(join(ROOT, '.data'))) return;
   for (const e of readdirSync(join(ROOT, '.data'))) if (e.startsWith(`${NAME}-`)) rmSync(join(ROOT, '.data', e), { recursive: true, force: true });
 }
 

@@ -1,6 +1,6 @@
 // One simulated reader of the soak (bench/scaleSoak.ts), doing what the browser does with the
 // browser's own request code: the worklist (a GET tried again through a failover, as
-// studyApi.api does: src/sync/retryGet.ts), "case opened" (a POST whose failure the app ignores),
+// studyApi.api does: src/dicomweb/retryGet.ts), "case opened" (a POST whose failure the app ignores),
 // the series metadata (retryGet), every frame six at a time through fetchFrame with the frame
 // worker's retries of a cut body (workers/frameStream.worker.ts), then a SEG and an SR sent as the
 // outbox sends them (stowInstance, retried with its back-off until stored: src/sync/syncEngine.ts).
@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { fetchFrame } from '../src/dicomweb/frameFetch.ts';
 import { DEFAULT_BACKOFF, retryDelayMs } from '../src/sync/backoff.ts';
-import { retryGet } from '../src/sync/retryGet.ts';
+import { retryGet } from '../src/dicomweb/retryGet.ts';
 import { stowInstance } from '../src/sync/stowClient.ts';
 import { FRAME_RETRIES } from '../src/viewer/frameStreamer.ts';
 import type { WorklistPage } from '../src/model/api.ts';

@@ -4,7 +4,7 @@
 import { fetchFrame, EXPLICIT_LITTLE, IMPLICIT_LITTLE } from '../src/dicomweb/frameFetch.ts';
 import { ReusableBodyReader } from '../src/dicomweb/bodyReader.ts';
 import { DicomwebError } from '../src/dicomweb/httpClient.ts';
-import { RETRY_STATUSES } from '../src/sync/retryGet.ts';
+import { RETRY_STATUSES } from '../src/dicomweb/retryGet.ts';
 import { storedToHu, type PixelFormat } from '../src/viewer/storedToHu.ts';
 import type { FrameJob, FromFrameWorker, ToFrameWorker } from '../src/viewer/frameStreamProtocol.ts';
 
@@ -15,7 +15,7 @@ export interface FrameSink {
 }
 
 // A body cut mid-frame, or a server error: tried again. No connection and 502/503/504 were tried
-// again for seconds already (fetchFrame, src/sync/retryGet.ts): more would only delay the message.
+// again for seconds already (fetchFrame, src/dicomweb/retryGet.ts): more would only delay the message.
 export function frameRetryable(err: unknown): boolean {
   if (!(err instanceof DicomwebError)) return true;
   return err.kind === 'server' && !RETRY_STATUSES.has(err.status ?? 0);

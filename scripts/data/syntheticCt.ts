@@ -56,56 +56,93 @@ export function writePhantomSeries(dir: string, opts: PhantomOptions): { studyUi
       pixels[i] = Math.max(0, Math.min(4095, Math.round(hu + 1024)));
     });
     const sopUid = derivedUid(opts.seed, `instance-${k}`);
-    const ds: DicomElement[] = [
-      { tag: 0x00080008, vr: 'CS', value: 'ORIGINAL\\PRIMARY\\AXIAL' },
-      { tag: 0x00080016, vr: 'UI', value: CT_IMAGE_STORAGE },
-      { tag: 0x00080018, vr: 'UI', value: sopUid },
-      { tag: 0x00080020, vr: 'DA', value: '20200415' },
-      { tag: 0x00080030, vr: 'TM', value: '101500' },
-      { tag: 0x00080050, vr: 'SH', value: derivedUid(opts.seed, 'accession').slice(5, 15) },
-      { tag: 0x00080060, vr: 'CS', value: opts.modality ?? 'CT' },
-      { tag: 0x00080070, vr: 'LO', value: 'CTAW synthetic phantom' },
-      { tag: 0x00080090, vr: 'PN', value: '' },
-      { tag: 0x00185100, vr: 'CS', value: 'HFS' },
-      { tag: 0x00200012, vr: 'IS', value: '1' },
-      { tag: 0x00200060, vr: 'CS', value: '' },
-      { tag: 0x00201040, vr: 'LO', value: '' },
-      { tag: 0x00081030, vr: 'LO', value: opts.studyDescription },
-      { tag: 0x0008103e, vr: 'LO', value: opts.seriesDescription },
-      { tag: 0x00100010, vr: 'PN', value: opts.patientName },
-      { tag: 0x00100020, vr: 'LO', value: opts.patientId },
-      { tag: 0x00100030, vr: 'DA', value: '' },
-      { tag: 0x00100040, vr: 'CS', value: 'O' },
-      { tag: 0x00180050, vr: 'DS', value: opts.sliceSpacingMm.toFixed(2) },
-      { tag: 0x00180060, vr: 'DS', value: '120' },
-      { tag: 0x0020000d, vr: 'UI', value: studyUid },
-      { tag: 0x0020000e, vr: 'UI', value: seriesUid },
-      { tag: 0x00200010, vr: 'SH', value: '1' },
-      { tag: 0x00200011, vr: 'IS', value: '1' },
-      { tag: 0x00200013, vr: 'IS', value: String(instanceNumber) },
-      { tag: 0x00200032, vr: 'DS', value: [x0, y0, z].map((v) => Number(v.toFixed(4))) },
-      { tag: 0x00200037, vr: 'DS', value: [1, 0, 0, 0, 1, 0] },
-      { tag: 0x00200052, vr: 'UI', value: forUid },
-      { tag: 0x00201041, vr: 'DS', value: Number(z.toFixed(4)) },
-      { tag: 0x00280002, vr: 'US', value: 1 },
-      { tag: 0x00280004, vr: 'CS', value: 'MONOCHROME2' },
-      { tag: 0x00280010, vr: 'US', value: opts.rows },
-      { tag: 0x00280011, vr: 'US', value: opts.columns },
-      { tag: 0x00280030, vr: 'DS', value: [opts.pixelSpacingMm, opts.pixelSpacingMm] },
-      { tag: 0x00280100, vr: 'US', value: 16 },
-      { tag: 0x00280101, vr: 'US', value: 12 },
-      { tag: 0x00280102, vr: 'US', value: 11 },
-      { tag: 0x00280103, vr: 'US', value: 0 },
-      { tag: 0x00281050, vr: 'DS', value: '-600' },
-      { tag: 0x00281051, vr: 'DS', value: '1500' },
-      { tag: 0x00281052, vr: 'DS', value: '-1024' },
-      { tag: 0x00281053, vr: 'DS', value: '1' },
-      { tag: 0x00281054, vr: 'LO', value: 'HU' },
-      { tag: 0x7fe00010, vr: 'OW', value: new Uint8Array(pixels.buffer.slice(0)) },
-    ];
+    const ds = ctSliceElements({
+      ...opts,
+      sopUid,
+      studyUid,
+      seriesUid,
+      frameOfReferenceUid: forUid,
+      accession: derivedUid(opts.seed, 'accession').slice(5, 15),
+      instanceNumber,
+      positionMm: [x0, y0, z],
+      pixels: new Uint8Array(pixels.buffer.slice(0)),
+    });
     const file = join(dir, `IM${String(instanceNumber).padStart(4, '0')}.dcm`);
     writeFileSync(file, writePart10(ds, CT_IMAGE_STORAGE, sopUid));
     files.push(file);
   }
   return { studyUid, seriesUid, files };
+}
+
+export interface CtSlice {
+  sopUid: string;
+  studyUid: string;
+  seriesUid: string;
+  frameOfReferenceUid: string;
+  accession: string;
+  instanceNumber: number;
+  /** ImagePositionPatient of the first pixel, mm */
+  positionMm: [number, number, number];
+  rows: number;
+  columns: number;
+  pixelSpacingMm: number;
+  sliceSpacingMm: number;
+  patientName: string;
+  patientId: string;
+  studyDescription: string;
+  seriesDescription: string;
+  modality?: string;
+  /** stored values (HU + 1024), 16-bit little-endian, rows x columns */
+  pixels: Uint8Array;
+}
+
+/** The elements of one axial CT slice as the phantom writes it (also the scale bench's tiny studies). */
+export function ctSliceElements(slice: CtSlice): DicomElement[] {
+  return [
+    { tag: 0x00080008, vr: 'CS', value: 'ORIGINAL\\PRIMARY\\AXIAL' },
+    { tag: 0x00080016, vr: 'UI', value: CT_IMAGE_STORAGE },
+    { tag: 0x00080018, vr: 'UI', value: slice.sopUid },
+    { tag: 0x00080020, vr: 'DA', value: '20200415' },
+    { tag: 0x00080030, vr: 'TM', value: '101500' },
+    { tag: 0x00080050, vr: 'SH', value: slice.accession },
+    { tag: 0x00080060, vr: 'CS', value: slice.modality ?? 'CT' },
+    { tag: 0x00080070, vr: 'LO', value: 'CTAW synthetic phantom' },
+    { tag: 0x00080090, vr: 'PN', value: '' },
+    { tag: 0x00185100, vr: 'CS', value: 'HFS' },
+    { tag: 0x00200012, vr: 'IS', value: '1' },
+    { tag: 0x00200060, vr: 'CS', value: '' },
+    { tag: 0x00201040, vr: 'LO', value: '' },
+    { tag: 0x00081030, vr: 'LO', value: slice.studyDescription },
+    { tag: 0x0008103e, vr: 'LO', value: slice.seriesDescription },
+    { tag: 0x00100010, vr: 'PN', value: slice.patientName },
+    { tag: 0x00100020, vr: 'LO', value: slice.patientId },
+    { tag: 0x00100030, vr: 'DA', value: '' },
+    { tag: 0x00100040, vr: 'CS', value: 'O' },
+    { tag: 0x00180050, vr: 'DS', value: slice.sliceSpacingMm.toFixed(2) },
+    { tag: 0x00180060, vr: 'DS', value: '120' },
+    { tag: 0x0020000d, vr: 'UI', value: slice.studyUid },
+    { tag: 0x0020000e, vr: 'UI', value: slice.seriesUid },
+    { tag: 0x00200010, vr: 'SH', value: '1' },
+    { tag: 0x00200011, vr: 'IS', value: '1' },
+    { tag: 0x00200013, vr: 'IS', value: String(slice.instanceNumber) },
+    { tag: 0x00200032, vr: 'DS', value: slice.positionMm.map((v) => Number(v.toFixed(4))) },
+    { tag: 0x00200037, vr: 'DS', value: [1, 0, 0, 0, 1, 0] },
+    { tag: 0x00200052, vr: 'UI', value: slice.frameOfReferenceUid },
+    { tag: 0x00201041, vr: 'DS', value: Number(slice.positionMm[2].toFixed(4)) },
+    { tag: 0x00280002, vr: 'US', value: 1 },
+    { tag: 0x00280004, vr: 'CS', value: 'MONOCHROME2' },
+    { tag: 0x00280010, vr: 'US', value: slice.rows },
+    { tag: 0x00280011, vr: 'US', value: slice.columns },
+    { tag: 0x00280030, vr: 'DS', value: [slice.pixelSpacingMm, slice.pixelSpacingMm] },
+    { tag: 0x00280100, vr: 'US', value: 16 },
+    { tag: 0x00280101, vr: 'US', value: 12 },
+    { tag: 0x00280102, vr: 'US', value: 11 },
+    { tag: 0x00280103, vr: 'US', value: 0 },
+    { tag: 0x00281050, vr: 'DS', value: '-600' },
+    { tag: 0x00281051, vr: 'DS', value: '1500' },
+    { tag: 0x00281052, vr: 'DS', value: '-1024' },
+    { tag: 0x00281053, vr: 'DS', value: '1' },
+    { tag: 0x00281054, vr: 'LO', value: 'HU' },
+    { tag: 0x7fe00010, vr: 'OW', value: slice.pixels },
+  ];
 }

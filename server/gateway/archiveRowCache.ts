@@ -6,6 +6,15 @@
 // by every Orthanc on one index): rows are reused only while that number has not moved since they
 // were fetched, so a row is never served stale, whoever changed the archive and through whichever
 // replica or around the gateways. An archive without that call (not Orthanc) gets no cache.
+// Orthanc also numbers its Stable* events (a patient, study or series that took no new instance
+// for StableAge seconds): they change no tag and no count, and an archive loaded minutes ago logs
+// them for minutes, which would empty the cache at every search. When the number moved only by
+// such events (GET /changes?since=, read a page at a time, at most MAX_NEUTRAL_RUN of them), the
+// rows are kept.
+//
+// The cache is emptied by any other change anywhere in the archive, never per study: if a reader's
+// own study dropped out of the cache when another reader stored into it, the time of the next
+// search would tell that a hidden result now exists.
 //
 // Only rows are kept, never a verdict: what the caller may see is judged on them at each search,
 // with the tables as they are then. The cache is used only for searches whose UIDs come from the
@@ -16,6 +25,12 @@ import type { DicomJson } from './blinding.ts';
 import type { Upstream } from './upstream.ts';
 
 const MAX_ENTRIES = 256;
+// Orthanc's /changes pages are at most 100 long; a run longer than MAX_NEUTRAL_RUN empties the
+// cache (reading it would cost more than asking again). 10,000 studies stored in 90 s log ~300
+// Stable* events a second for a while, so a search that missed lets ~100 pile up behind it.
+const CHANGES_PAGE = 100;
+const MAX_NEUTRAL_RUN = 1000;
+const CONTENT_NEUTRAL = new Set(['StablePatient', 'StableStudy', 'StableSeries']);
 
 export class ArchiveRowCache {
   // Map order is use order: the least recently used entry goes first when over MAX_ENTRIES.
@@ -44,10 +59,31 @@ export class ArchiveRowCache {
       return null;
     }
     if (last !== this.version) {
-      this.entries.clear();
+      if (this.version === null || !(await this.onlyNeutralSince(this.version, last))) this.entries.clear();
       this.version = last;
     }
     return last;
+  }
+
+  /** Whether every change after `since` up to `last` is a Stable* event (false when unsure). */
+  private async onlyNeutralSince(since: number, last: number): Promise<boolean> {
+    if (last < since || last - since > MAX_NEUTRAL_RUN || this.entries.size === 0) return false;
+    try {
+      for (let from = since; from < last; ) {
+        const res = await this.upstream.buffered('GET', `/changes?since=${from}&limit=${CHANGES_PAGE}`, { accept: 'application/json' });
+        if (res.status !== 200) return false;
+        const page = JSON.parse(res.body.toString('utf8')) as { Changes?: unknown; Last?: unknown };
+        const next = Number(page.Last);
+        if (!Array.isArray(page.Changes) || !Number.isSafeInteger(next) || next <= from) return false;
+        const neutral = page.Changes.every((c: { ChangeType?: unknown; Seq?: unknown }) =>
+          Number(c.Seq) > last || (typeof c.ChangeType === 'string' && CONTENT_NEUTRAL.has(c.ChangeType)));
+        if (!neutral) return false;
+        from = next;
+      }
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /**

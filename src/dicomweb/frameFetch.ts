@@ -3,7 +3,7 @@
 // faster than decoding in the browser. An archive that cannot transcode answers in the stored
 // syntax, and the caller decodes those bytes in the image loader's codec workers.
 import { DicomwebError, messageForStatus } from './httpClient.ts';
-import { retryGet } from '../sync/retryGet.ts';
+import { retryGet } from './retryGet.ts';
 import { firstPart, transferSyntaxOf } from './multipart.ts';
 import type { ReusableBodyReader } from './bodyReader.ts';
 

@@ -1,6 +1,6 @@
 // fetch() with a time-out and errors a radiologist can read. Every DICOMweb call goes through it.
-// Connection failures and 502/503/504 are tried again for a few seconds (src/sync/retryGet.ts).
-import { retryGet } from '../sync/retryGet.ts';
+// Connection failures and 502/503/504 are tried again for a few seconds (src/dicomweb/retryGet.ts).
+import { retryGet } from './retryGet.ts';
 
 export type FailureKind = 'offline' | 'timeout' | 'not-found' | 'server' | 'refused';
 

@@ -11,7 +11,7 @@ import { getNumber, getString, type DicomJsonDataset } from '../dicomweb/dicomJs
 import { TAG } from '../dicomweb/tags.ts';
 import { storageShortfall } from './storageBudget.ts';
 import { loadStudyConfig } from '../contouring/segmentConfig.ts';
-import { retryGet } from '../sync/retryGet.ts';
+import { retryGet } from '../dicomweb/retryGet.ts';
 
 export class PrefetchError extends Error {
   constructor(message: string) {

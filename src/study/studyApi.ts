@@ -18,7 +18,7 @@ import type {
 } from '../model/api.ts';
 import type { ReadState } from '../model/read.ts';
 import { csrfHeaders, useAuthStore } from '../stores/authStore.ts';
-import { retryGet } from '../sync/retryGet.ts';
+import { retryGet } from '../dicomweb/retryGet.ts';
 
 export class ApiError extends Error {
   constructor(

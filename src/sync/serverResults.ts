@@ -4,7 +4,7 @@ import { DicomwebError, fetchJson, messageForStatus } from '../dicomweb/httpClie
 import { firstPart } from '../dicomweb/multipart.ts';
 import { getNumber, getString, type DicomJsonDataset } from '../dicomweb/dicomJson.ts';
 import { TAG } from '../dicomweb/tags.ts';
-import { retryGet } from './retryGet.ts';
+import { retryGet } from '../dicomweb/retryGet.ts';
 
 export interface ServerResult {
   sopInstanceUid: string;

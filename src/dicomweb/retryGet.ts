@@ -10,7 +10,7 @@
 // Retries ride out a failover, not an outage: once nothing has answered for RETRY_WINDOW_MS, a
 // request gets one try (a viewer loading 300 frames from a server that is down says so in
 // seconds, not after 300 retry windows); the first answer ends the outage.
-import { isNetworkFailure } from './connectivity.ts';
+import { isNetworkFailure } from '../sync/connectivity.ts';
 
 export const RETRY_STATUSES: ReadonlySet<number> = new Set([502, 503, 504]);
 export const RETRY_DELAYS_MS: readonly number[] = [400, 800, 1600, 3200, 3200];
