@@ -41,7 +41,9 @@ function cpuSeconds(pid: number | undefined): number {
 async function startGateway(requireLogin: boolean): Promise<{ base: string; pid: number | undefined; stop: () => Promise<void> }> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'ctaw-bench-gateway-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'server/main.ts')], {
+  // CTAW_BENCH_PROFILE_DIR: each gateway writes a V8 CPU profile there when it stops.
+  const profile = process.env.CTAW_BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.CTAW_BENCH_PROFILE_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', join(root, 'server/main.ts')], {
     cwd: root,
     env: { ...process.env, CTAW_PORT: String(port), CTAW_ORTHANC_URL: orthancUrl, CTAW_REQUIRE_LOGIN: String(requireLogin), CTAW_PGLITE_DIR: dir, CTAW_DIST: '', CTAW_LOG: '0', CTAW_ADMIN_PASSWORD: ADMIN_PASSWORD },
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -10,6 +10,7 @@ import { type BlindingOptions, blindedHandler } from './gateway/blindedProxy.ts'
 import { forwardedHeaders, forwardedQuery, isSuccess } from './gateway/forwardPolicy.ts';
 import { HOP_BY_HOP, notFound, sendArchiveError, Upstream } from './gateway/upstream.ts';
 import { ArchiveRowCache } from './gateway/archiveRowCache.ts';
+import { OrthancFrames } from './gateway/orthancFrames.ts';
 import { SeriesMetadataCache } from './gateway/seriesMetadataCache.ts';
 
 export interface ProxyOptions {
@@ -26,7 +27,7 @@ export async function dicomwebProxy(app: FastifyInstance, opts: ProxyOptions): P
   // Bodies (STOW-RS multipart) stream through untouched.
   app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
   const metadataCache = new SeriesMetadataCache(opts.blinding?.upstream ?? new Upstream(opts.orthancUrl, opts.timeoutMs));
-  const blinded = opts.blinding ? blindedHandler({ ...opts.blinding, metadataCache, archiveRows: new ArchiveRowCache(opts.blinding.upstream) }) : null;
+  const blinded = opts.blinding ? blindedHandler({ ...opts.blinding, metadataCache, archiveRows: new ArchiveRowCache(opts.blinding.upstream), orthancFrames: new OrthancFrames(opts.blinding.upstream) }) : null;
 
   const handler = async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     const verdict = checkDicomwebPath(request.method, request.raw.url ?? '');

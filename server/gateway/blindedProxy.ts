@@ -37,6 +37,7 @@ import { wadoAcceptable } from './wadoAccept.ts';
 import { type Upstream, notFound, upstreamFailed } from './upstream.ts';
 import type { SeriesMetadataCache } from './seriesMetadataCache.ts';
 import type { ArchiveRowCache } from './archiveRowCache.ts';
+import type { OrthancFrames } from './orthancFrames.ts';
 
 export interface BlindingOptions {
   upstream: Upstream;
@@ -48,6 +49,8 @@ export interface BlindingOptions {
   metadataCache?: SeriesMetadataCache;
   /** Orthanc's QIDO rows for searches asked again (archiveRowCache.ts); none: every search asks */
   archiveRows?: ArchiveRowCache;
+  /** single frames of visible instances by Orthanc ID (orthancFrames.ts); none: all through DICOMweb */
+  orthancFrames?: OrthancFrames;
 }
 
 const DICOM_JSON = 'application/dicom+json';
@@ -225,6 +228,10 @@ export function blindedHandler(opts: BlindingOptions): (request: FastifyRequest,
       asked = decoyed();
     }
     if (visible && facts.result) await auditView(request, caller, seriesUid, facts.result.caseId, facts.result.ownerId);
+    if (visible && !query && resource.what === 'frames' && opts.orthancFrames) {
+      const uids = { studyUid: resource.studyUid, seriesUid, sopUid: resource.sopUid! };
+      if (await opts.orthancFrames.serve(reply, uids, path.split('/frames/')[1], request.headers.accept)) return reply;
+    }
     if (opts.metadataCache && !query && (await opts.metadataCache.serve(request.headers.host ?? '', asked.path, request.headers.accept, reply))) return reply;
     return upstream.stream(request, reply, asked.target);
   }
