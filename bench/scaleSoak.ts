@@ -13,6 +13,8 @@
 //   frame_p95_ms         a frame's time as the reader waits for it (retries included), cluster
 //   frame_p95_single_ms  the same on the single-process stack
 //   frame_p95_vs_single  their ratio (goal <= 1.2)
+// The two frame lines carry cpuS: CPU seconds of Orthanc, the gateways, PostgreSQL, HAProxy and
+// the load generator during each run (where a 2-core machine's time went).
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,6 +22,7 @@ import pg from 'pg';
 import { openDatabase } from '../server/db/database.ts';
 import { PASSWORD } from '../tests/integration/blindingStack.ts';
 import { login, post } from './gatewayClient.ts';
+import { countCpu } from './processCpu.ts';
 import { emit, quantile } from './report.ts';
 import { type SoakCt, loadCts } from './soakData.ts';
 import { failoverSeconds, type Killed, killGateway, killOrthanc, recordTries, restarted } from './soakFaults.ts';
@@ -56,6 +59,8 @@ interface Run {
   failures: Array<{ at: number; what: string }>;
   tries: number;
   wallS: number;
+  /** CPU seconds of each part of the stack during the run (processCpu.ts) */
+  cpuS: Record<string, number>;
 }
 
 /** Accounts, CTs, a reading study with every reader on every case: what the readers then read. */
@@ -96,6 +101,7 @@ async function soak(target: Target, durationS: number, faults: Array<{ atS: numb
   const { readers, cts } = await prepare(target, runId);
   const counts = emptyCounts();
   const tries = recordTries();
+  const cpu = countCpu();
   const t0 = Date.now();
   const until = t0 + durationS * 1000;
   const events: Run['events'] = [];
@@ -110,11 +116,12 @@ async function soak(target: Target, durationS: number, faults: Array<{ atS: numb
   await Promise.all(readers.map((s, i) => new SoakReader(target.base, s, cts, counts, i).run(until)));
   await faulting;
   tries.stop();
+  const cpuS = cpu();
   const wallS = (Date.now() - t0) / 1000;
   const archived = await inArchive(target.orthancUrl, counts.stored);
   const recorded = await target.recorded(counts.stored);
   const lost = counts.stored.filter((s) => !archived.has(s) || !recorded.has(s)).length;
-  return { counts, lost, events, failedAt: tries.failedAt, failures: tries.failures, tries: tries.tries(), wallS };
+  return { counts, lost, events, failedAt: tries.failedAt, failures: tries.failures, tries: tries.tries(), wallS, cpuS };
 }
 
 /** The cluster's PostgreSQL ("ctaw" database), with the password cluster.sh made. */
@@ -229,9 +236,9 @@ export async function soakFigures(c: ClusterHandle): Promise<void> {
   emit('failover_s', Math.max(0, ...kills.map((k) => k.s)), 's', dataset, { goal: 5, events: perEvent });
   const p95 = quantile(counts.frameMs, 0.95);
   const p95Single = quantile(alone.counts.frameMs, 0.95);
-  emit('frame_p95_ms', p95, 'ms', dataset, { frames: counts.frameMs.length, p50: Math.round(quantile(counts.frameMs, 0.5)) });
+  emit('frame_p95_ms', p95, 'ms', dataset, { frames: counts.frameMs.length, p50: Math.round(quantile(counts.frameMs, 0.5)), cpuS: cluster.cpuS });
   const singleSet = `${READERS} readers, ${CASES} cases of ${SLICES} 512x512 slices, ${SINGLE_S} s, one gateway (PGlite) and one Orthanc (SQLite), no faults`;
-  emit('frame_p95_single_ms', p95Single, 'ms', singleSet, { frames: alone.counts.frameMs.length, p50: Math.round(quantile(alone.counts.frameMs, 0.5)), errors: errorsOf(alone.counts), readsLost: alone.lost, requests: alone.counts.requests });
+  emit('frame_p95_single_ms', p95Single, 'ms', singleSet, { frames: alone.counts.frameMs.length, p50: Math.round(quantile(alone.counts.frameMs, 0.5)), errors: errorsOf(alone.counts), readsLost: alone.lost, requests: alone.counts.requests, cpuS: alone.cpuS });
   // The frames that ended away from the faults (from each kill to 5 s after its restart), apart:
   // what of the ratio is the failovers', what the cluster's own cost on these cores.
   const faultWindows = cluster.events.filter((e) => e.what.startsWith('killed')).map((e) => [e.at, e.at + (down + 5) * 1000]);
