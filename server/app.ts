@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ServerConfig } from './config.ts';
 import type { Database } from './db/database.ts';
-import { InvalidationBus } from './db/invalidationBus.ts';
+import { InvalidationBus, type InvalidationScope } from './db/invalidationBus.ts';
 import { dicomwebProxy } from './dicomwebProxy.ts';
 import { AccessFacts } from './gateway/accessFacts.ts';
 import { loginGate } from './gateway/loginGate.ts';
@@ -50,12 +50,12 @@ export async function buildApp(config: ServerConfig, opts: { logger?: boolean; d
   // On a PostgreSQL server other replicas may share the tables (npm run cluster): their changes
   // must reach this process's caches.
   if (identity.db.kind === 'postgres' && config.database?.url) {
-    const bus = await InvalidationBus.start(config.database.url, () => {
-      access.dropCached();
-      sessionCache?.clear();
+    const bus = await InvalidationBus.start(config.database.url, (scope) => {
+      access.dropCached(scope);
+      if (scope === 'sessions' || scope === 'all') sessionCache?.clear();
     });
     app.addHook('onClose', () => bus.close());
-    const shared = { announce: () => bus.announce(identity.db), live: () => bus.live() };
+    const shared = { announce: (scope: InvalidationScope) => bus.announce(identity.db, scope), live: () => bus.live() };
     access.shared = shared;
     if (sessionCache) sessionCache.shared = shared;
   }

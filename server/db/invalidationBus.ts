@@ -9,6 +9,10 @@
 // listener at commit, so by then the others have it on their socket too. While the listening
 // connection is down nothing can be heard, so the caches are not used at all (live() is false)
 // until it is back and has listened again.
+// Each announcement names what changed (a scope), so that a replica drops only the caches that
+// change can make wrong: a stored result (many a minute in a reading session) must not drop every
+// reader's session and every CT's access facts on every replica, which cost the cluster a database
+// query per frame under load. A message without a scope this version knows drops everything.
 // PGlite needs none of this: it is one process (its data folder is locked, db/dataDirLock.ts).
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
@@ -20,6 +24,26 @@ const RECONNECT_MS = 1_000;
 // meanwhile drops every cache anyway).
 const ECHO_WAIT_MS = 2_000;
 
+/**
+ * What an announcement says changed: sessions (a logout, an account changed), access (cases or
+ * assignments), results (a result stored or removed), or everything (an admin's change, a lost
+ * connection: what was announced meanwhile is not known).
+ */
+export type InvalidationScope = 'sessions' | 'access' | 'results' | 'all';
+const SCOPES: ReadonlySet<string> = new Set<InvalidationScope>(['sessions', 'access', 'results', 'all']);
+
+/** The NOTIFY payload of an announcement. */
+export function announcement(scope: InvalidationScope, id: string): string {
+  return `${scope}:${id}`;
+}
+
+/** The scope and id of a NOTIFY payload; one without a known scope is read as everything. */
+export function parseAnnouncement(payload: string): { scope: InvalidationScope; id: string } {
+  const colon = payload.indexOf(':');
+  const scope = colon < 0 ? '' : payload.slice(0, colon);
+  return SCOPES.has(scope) ? { scope: scope as InvalidationScope, id: payload.slice(colon + 1) } : { scope: 'all', id: payload };
+}
+
 export class InvalidationBus {
   private client: pg.Client | null = null;
   private listening = false;
@@ -29,11 +53,11 @@ export class InvalidationBus {
 
   private constructor(
     private readonly url: string,
-    private readonly onInvalidate: () => void,
+    private readonly onInvalidate: (scope: InvalidationScope) => void,
   ) {}
 
   /** Listens before it returns: a replica that cannot listen must not start with caches on. */
-  static async start(url: string, onInvalidate: () => void): Promise<InvalidationBus> {
+  static async start(url: string, onInvalidate: (scope: InvalidationScope) => void): Promise<InvalidationBus> {
     const bus = new InvalidationBus(url, onInvalidate);
     try {
       await bus.connect();
@@ -49,8 +73,9 @@ export class InvalidationBus {
     return this.listening;
   }
 
-  /** Tells every replica (this one too) to drop its caches; resolves once this replica heard it. */
-  async announce(db: Queryable): Promise<void> {
+  /** Tells every replica (this one too) to drop what `scope` may have made wrong; resolves once this
+   * replica heard it. */
+  async announce(db: Queryable, scope: InvalidationScope): Promise<void> {
     const id = randomUUID();
     let timer: NodeJS.Timeout | undefined;
     const heard = this.listening
@@ -60,7 +85,7 @@ export class InvalidationBus {
         })
       : Promise.resolve();
     try {
-      await db.query('SELECT pg_notify($1, $2)', [CHANNEL, id]);
+      await db.query('SELECT pg_notify($1, $2)', [CHANNEL, announcement(scope, id)]);
       await heard;
     } finally {
       clearTimeout(timer);
@@ -84,7 +109,7 @@ export class InvalidationBus {
       this.listening = false;
       for (const resolve of this.awaitingEcho.values()) resolve();
       // What was announced meanwhile is lost: nothing cached before may be trusted.
-      this.onInvalidate();
+      this.onInvalidate('all');
       client.end().catch(() => undefined);
       if (!this.closed) this.retry = setTimeout(() => void this.connect().catch(() => undefined), RECONNECT_MS);
     };
@@ -93,8 +118,9 @@ export class InvalidationBus {
     client.on('end', lost);
     client.on('notification', (msg) => {
       if (msg.channel !== CHANNEL) return;
-      this.onInvalidate();
-      this.awaitingEcho.get(msg.payload ?? '')?.();
+      const { scope, id } = parseAnnouncement(msg.payload ?? '');
+      this.onInvalidate(scope);
+      this.awaitingEcho.get(id)?.();
     });
     try {
       await client.connect();
@@ -104,6 +130,6 @@ export class InvalidationBus {
       throw err;
     }
     this.listening = true;
-    this.onInvalidate();
+    this.onInvalidate('all');
   }
 }

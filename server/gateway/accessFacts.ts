@@ -3,8 +3,15 @@
 // streaming a CT asks about the same series for every frame. Every change this process makes to
 // cases, assignments or results clears them; with `shared` set (replicas on one PostgreSQL, db/
 // invalidationBus.ts) the change is announced to every replica before it is answered.
+// A stored result keeps one kind of entry: a case's CT that the caller sees. Its facts are the
+// cases and assignments, which no result changes (a case's CT never becomes a result series:
+// blindedStore.ts refuses to claim one), and whether an entry is kept depends only on what the
+// caller sees, so a hidden series and one that does not exist are dropped alike. Readers store a
+// result every few seconds in a busy study; without this each store cost every reader streaming
+// a CT one query per frame.
 import type { Queryable } from '../db/database.ts';
-import type { Caller, SeriesFacts, StudyFacts } from './blinding.ts';
+import type { InvalidationScope } from '../db/invalidationBus.ts';
+import { type Caller, type SeriesFacts, type StudyFacts, seriesVisible } from './blinding.ts';
 
 const TTL_MS = 5_000;
 const MAX_ENTRIES = 20_000;
@@ -30,7 +37,7 @@ export const CASE_COMPLETE_SQL = (caseId: string) => `(EXISTS (SELECT 1 FROM ass
 
 /** How replicas keep each other's caches right (db/invalidationBus.ts). */
 export interface SharedInvalidation {
-  announce(): Promise<void>;
+  announce(scope: InvalidationScope): Promise<void>;
   /** false: an announcement could be missed, so nothing is cached */
   live(): boolean;
 }
@@ -41,22 +48,28 @@ export class AccessFacts {
   // Promises, not values: the frames of one series arrive a hundred at a time, and when the entry
   // has expired they must wait for one query, not send a hundred (the embedded database answers
   // one query at a time, on the event loop).
-  private readonly cache = new Map<string, { facts: Promise<SeriesFacts>; at: number }>();
+  private readonly cache = new Map<string, { facts: Promise<SeriesFacts>; at: number; keptByResults: boolean }>();
 
   constructor(
     private readonly db: Queryable,
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Drops every cached fact (after a change to cases, assignments or results), on every replica. */
-  async invalidate(): Promise<void> {
-    this.cache.clear();
-    await this.shared?.announce();
+  /** Drops what a change to cases and assignments ('access') or to results may have made wrong, on
+   * every replica. */
+  async invalidate(scope: 'access' | 'results' = 'access'): Promise<void> {
+    this.dropCached(scope);
+    await this.shared?.announce(scope);
   }
 
-  /** Another replica announced a change. */
-  dropCached(): void {
-    this.cache.clear();
+  /** A change was announced (by this replica or another). */
+  dropCached(scope: InvalidationScope): void {
+    if (scope === 'sessions') return;
+    if (scope !== 'results') {
+      this.cache.clear();
+      return;
+    }
+    for (const [key, entry] of this.cache) if (!entry.keptByResults) this.cache.delete(key);
   }
 
   async series(caller: Caller, seriesUids: string[]): Promise<Map<string, SeriesFacts>> {
@@ -77,12 +90,18 @@ export class AccessFacts {
         pending.set(uid, facts);
         if (!caching) continue;
         const key = `${caller.id}|${uid}`;
-        const entry = { facts, at: now };
+        // Dropped by a result stored while the query runs, whatever it will say.
+        const entry = { facts, at: now, keptByResults: false };
         this.cache.set(key, entry);
-        // A failed query is not remembered.
-        facts.catch(() => {
-          if (this.cache.get(key) === entry) this.cache.delete(key);
-        });
+        facts.then(
+          (f) => {
+            entry.keptByResults = unchangedByResults(caller, f);
+          },
+          // A failed query is not remembered.
+          () => {
+            if (this.cache.get(key) === entry) this.cache.delete(key);
+          },
+        );
       }
     }
     const out = new Map<string, SeriesFacts>();
@@ -169,4 +188,9 @@ export class AccessFacts {
     for (const row of res.rows) out.set(row.study_instance_uid, { hasCase: true, assignedToCaller: row.assigned });
     return out;
   }
+}
+
+/** A case's CT that the caller sees: facts no stored result changes (see the top of this file). */
+function unchangedByResults(caller: Caller, facts: SeriesFacts): boolean {
+  return facts.result === null && facts.cases.length > 0 && seriesVisible(caller, facts);
 }

@@ -66,7 +66,10 @@ export function storeHandler(opts: StoreOptions): (request: FastifyRequest, repl
         if (!v.ok || v.kind === null) continue;
         const h = headers[i];
         const owner = await db.query<{ user_id: number; case_id: number }>(
-          `WITH claim AS (INSERT INTO result_series (series_instance_uid, study_instance_uid, case_id, user_id) VALUES ($1, $2, $3, $4)
+          // Never a case's CT (whether or not the archive holds it now): access facts kept across
+          // result stores rest on that (accessFacts.ts).
+          `WITH claim AS (INSERT INTO result_series (series_instance_uid, study_instance_uid, case_id, user_id)
+                            SELECT $1, $2, $3, $4 WHERE NOT EXISTS (SELECT 1 FROM cases WHERE series_instance_uid = $1)
                             ON CONFLICT (series_instance_uid) DO NOTHING RETURNING user_id, case_id)
            SELECT user_id, case_id FROM claim UNION ALL SELECT user_id, case_id FROM result_series WHERE series_instance_uid = $1`,
           [h.seriesInstanceUid, h.studyInstanceUid, v.caseId, caller.id],
@@ -75,7 +78,7 @@ export function storeHandler(opts: StoreOptions): (request: FastifyRequest, repl
         if (!row || row.user_id !== caller.id) return reply.code(403).send({ error: STORE_REFUSED });
         if (row.case_id !== v.caseId) return reply.code(409).send({ error: 'this result series holds results of another case; use a new series per case' });
       }
-      await access.invalidate();
+      await access.invalidate('results');
 
       const res = await upstream.streamed(
         'POST',
@@ -91,7 +94,7 @@ export function storeHandler(opts: StoreOptions): (request: FastifyRequest, repl
         const strays = indexed === null ? null : unjudgedStores(judged, indexed);
         if (strays === null || strays.length > 0) {
           await removeStrays(request, strays ?? [], indexed ?? []);
-          await access.invalidate();
+          await access.invalidate('results');
           return reply.code(403).type('application/json').send({ error: STORE_REFUSED });
         }
         const stored = storedSops(res.body);
@@ -119,7 +122,7 @@ export function storeHandler(opts: StoreOptions): (request: FastifyRequest, repl
             }
           }
         });
-        await access.invalidate();
+        await access.invalidate('results');
       }
       return reply.code(res.status).type(String(res.headers['content-type'] ?? DICOM_JSON)).send(res.body);
     } finally {

@@ -110,7 +110,8 @@ export function loginGate(app: FastifyInstance): SessionCache {
     const route = request.routeOptions.url ?? '';
     if (request.method !== 'GET' && reply.statusCode < 400 && (route === '/api/auth/logout' || route.startsWith('/api/admin/'))) {
       cache.clear();
-      await cache.shared?.announce();
+      // An admin's change may touch more than sessions: every replica drops everything.
+      await cache.shared?.announce(route === '/api/auth/logout' ? 'sessions' : 'all');
     }
     return payload;
   });

@@ -270,3 +270,26 @@ describe('4 and 5. STOW answers tell nothing about other reads', () => {
     for (const a of answers.slice(1)) expect(fingerprint(a)).toEqual(fingerprint(answers[0]));
   });
 });
+
+describe("a case's CT never becomes a result series", () => {
+  it("a reader's SEG into the series UID of their case's CT, while the archive no longer holds that CT, is refused and claims nothing", async () => {
+    // The gateway's access-fact cache keeps a visible CT's facts across stored results because of this.
+    const gone = phantomCt('probe-gone');
+    expect((await stow(gw, who.root, gone.files)).status).toBe(200);
+    const made = await api(gw, who.root, 'POST', `/api/studies/${studyId}/cases`, { cases: [{ studyInstanceUid: gone.studyUid, seriesInstanceUid: gone.seriesUid }] });
+    expect(made.status, made.text).toBe(201);
+    const goneCase = made.json<{ cases: Array<{ id: number }> }>().cases[0].id;
+    expect((await api(gw, who.root, 'POST', `/api/cases/${goneCase}/assignments`, { userId: ids['reader-c'] })).status).toBe(201);
+    const found = (await (await fetch(`${archive.url}/tools/lookup`, { method: 'POST', body: gone.seriesUid })).json()) as Array<{ ID: string; Type: string }>;
+    const seriesId = found.find((f) => f.Type === 'Series')!.ID;
+    expect((await fetch(`${archive.url}/series/${seriesId}`, { method: 'DELETE' })).status).toBe(200);
+    expect(await inArchive('series', 'SeriesInstanceUID', gone.seriesUid)).toEqual([]);
+
+    // Refused before the claim (the CT's Patient ID is no longer in the archive to compare with);
+    // the claim itself refuses a case's series too (blindedStore.ts), should an earlier check change.
+    const into = await stow(gw, who['reader-c'], [segOf(gone, { reader: 'C^Reader', seriesInstanceUid: gone.seriesUid }).bytes]);
+    expect([400, 403], into.text).toContain(into.status);
+    expect((await db.query('SELECT 1 FROM result_series WHERE series_instance_uid = $1', [gone.seriesUid])).rowCount).toBe(0);
+    expect(await inArchive('series', 'SeriesInstanceUID', gone.seriesUid)).toEqual([]);
+  });
+});
