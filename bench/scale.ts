@@ -22,7 +22,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 const NAME = 'bench-scale';
 const LB = Number(process.env.CTAW_SCALE_PORT ?? 5267);
 const ORTHANC = Number(process.env.CTAW_SCALE_ORTHANC_PORT ?? 18766);
-const PG = Number(process.env.CTAW_SCALE_PG_PORT ?? 55434);
+const PG = Number(process.env.CTAW_SCALE_PG_PORT ?? 15434);
 const STOW_MB = Number(process.env.CTAW_SCALE_STOW_MB ?? 1024);
 const gw1 = { host: '127.0.0.1', port: LB + 1 };
 

@@ -146,7 +146,9 @@ async function startSingle(root: string, name: string, port: number, orthancPort
   for (const d of [orthancDir, pgliteDir]) rmSync(d, { recursive: true, force: true });
   execFileSync('bash', [join(root, 'scripts/orthanc.sh'), 'start', orthancDir, String(orthancPort)], { stdio: ['ignore', 'ignore', 'inherit'] });
   const orthancUrl = `http://127.0.0.1:${orthancPort}`;
-  let gateway: ChildProcess | null = spawn(process.execPath, ['--import', 'tsx', join(root, 'server/main.ts')], {
+  // CTAW_GATEWAY_NODE_FLAGS as cluster.sh gives them to its gateways (a CPU profile of each, say).
+  const nodeFlags = (process.env.CTAW_GATEWAY_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  let gateway: ChildProcess | null = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', join(root, 'server/main.ts')], {
     cwd: root,
     env: { ...process.env, CTAW_PORT: String(port), CTAW_ORTHANC_URL: orthancUrl, CTAW_REQUIRE_LOGIN: 'true', CTAW_PGLITE_DIR: pgliteDir, CTAW_DATABASE_URL: '', CTAW_DIST: '', CTAW_LOG: '0', CTAW_ADMIN_PASSWORD: PASSWORD },
     stdio: ['ignore', 'ignore', 'inherit'],

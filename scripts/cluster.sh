@@ -9,9 +9,12 @@
 #   npm run cluster -- backup DIR    pg_dump of both databases and a copy of the storage, cluster stopped or running
 #   npm run cluster -- restore DIR   into an empty cluster (NAME's folders must not exist)
 # Settings: CTAW_PORT (HAProxy, 5190; the gateways take the next two), CTAW_ORTHANC_PORT (18662 and
-# the next), CTAW_CLUSTER_PG_PORT (55432), CTAW_CLUSTER_NAME (cluster), CTAW_CLUSTER_SAMPLE=0 skips
-# the sample CT, CTAW_DIST= serves the API only (no app build). The gateways' own settings
-# (CTAW_ADMIN_PASSWORD, CTAW_REQUIRE_LOGIN, ...) pass through.
+# the next), CTAW_CLUSTER_PG_PORT (15432: every default port lies below the range Linux hands out
+# as client ports, 32768-60999, which a busy machine may hold when PostgreSQL starts),
+# CTAW_CLUSTER_NAME (cluster), CTAW_CLUSTER_SAMPLE=0 skips the sample CT, CTAW_DIST= serves the API
+# only (no app build), CTAW_GATEWAY_NODE_FLAGS (e.g. --cpu-prof --cpu-prof-dir=DIR) are given to
+# node for each gateway. The gateways' own settings (CTAW_ADMIN_PASSWORD, CTAW_REQUIRE_LOGIN, ...)
+# pass through.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
@@ -20,7 +23,7 @@ refuse() { echo "ctaw: $*" >&2; exit 1; }
 NAME="${CTAW_CLUSTER_NAME:-cluster}"
 LB_PORT="${CTAW_PORT:-5190}"
 ORTHANC_PORT="${CTAW_ORTHANC_PORT:-18662}"
-PG_PORT="${CTAW_CLUSTER_PG_PORT:-55432}"
+PG_PORT="${CTAW_CLUSTER_PG_PORT:-15432}"
 [[ "$NAME" =~ ^[a-z][a-z0-9-]{0,30}$ ]] || refuse "CTAW_CLUSTER_NAME=$NAME is not a short lower-case name: set it to letters, digits and dashes, e.g. cluster"
 for var in LB_PORT ORTHANC_PORT PG_PORT; do
   v="${!var}"
@@ -139,7 +142,7 @@ gateway_start() {
   CTAW_PORT="$port" CTAW_ORTHANC_URL="http://127.0.0.1:$orthanc_port" \
     CTAW_DATABASE_URL="postgresql://ctaw:$CLUSTER_PG_PASSWORD@127.0.0.1:$PG_PORT/ctaw" \
     CTAW_TRUST_PROXY="${CTAW_TRUST_PROXY:-127.0.0.1}" CTAW_LOG="${CTAW_LOG:-0}" \
-    "$ROOT/node_modules/.bin/tsx" "$ROOT/server/main.ts" > >(sed -u "s/^/[gateway $i] /") 2>&1 &
+    "$ROOT/node_modules/.bin/tsx" ${CTAW_GATEWAY_NODE_FLAGS:-} "$ROOT/server/main.ts" > >(sed -u "s/^/[gateway $i] /") 2>&1 &
   GW_PIDS+=($!)
   for _ in $(seq 1 300); do
     curl -fsS "http://127.0.0.1:$port/api/health" >/dev/null 2>&1 && return 0

@@ -79,14 +79,21 @@ export class OrthancFrames {
     if (wanted === null) return false;
     const instance = await this.instance(uids);
     if (!instance) return false;
+    const fetchFrame = () => this.upstream.buffered('GET', `/instances/${instance.id}/frames/${Number(frameList) - 1}/raw`, { accept: '*/*' });
+    let early: ReturnType<typeof fetchFrame> | null = null;
     if (instance.syntax === undefined) {
-      const res = await this.upstream.buffered('GET', `/instances/${instance.id}/metadata/TransferSyntax`, { accept: 'text/plain' });
-      if (res.status !== 200) return false;
-      instance.syntax = res.body.toString('utf8').trim();
+      // An instance's first frame: its stored syntax is asked beside the frame, not before it (a
+      // series opens with a frame of each instance at once: one round trip each, not two). A frame
+      // fetched for a syntax this module leaves to the plugin is dropped.
+      early = fetchFrame();
+      early.catch(() => undefined);
+      const syntax = await this.upstream.buffered('GET', `/instances/${instance.id}/metadata/TransferSyntax`, { accept: 'text/plain' }).catch(() => null);
+      if (syntax?.status !== 200) return false;
+      instance.syntax = syntax.body.toString('utf8').trim();
     }
     const part = PART_TYPE.get(instance.syntax);
     if (!part || (wanted !== '*' && wanted !== part.label)) return false;
-    const res = await this.upstream.buffered('GET', `/instances/${instance.id}/frames/${Number(frameList) - 1}/raw`, { accept: '*/*' });
+    const res = await (early ?? fetchFrame());
     if (res.status !== 200) return false;
     const boundary = randomUUID();
     const partContentType = `${part.type}; transfer-syntax=${part.label}`;

@@ -17,7 +17,7 @@ const NAME = 'clustertest';
 // Ports of their own (the other suites use 5180-5183 and 18642-18644).
 const LB = Number(process.env.CTAW_TEST_CLUSTER_PORT ?? 5264);
 const ORTHANC = Number(process.env.CTAW_TEST_CLUSTER_ORTHANC_PORT ?? 18763);
-const PG = Number(process.env.CTAW_TEST_CLUSTER_PG_PORT ?? 55433);
+const PG = Number(process.env.CTAW_TEST_CLUSTER_PG_PORT ?? 15433);
 const lb = { host: '127.0.0.1', port: LB };
 const gw1 = { host: '127.0.0.1', port: LB + 1 };
 const gw2 = { host: '127.0.0.1', port: LB + 2 };
