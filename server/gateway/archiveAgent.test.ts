@@ -10,7 +10,7 @@ let connections = 0;
 let resets = 0;
 
 beforeAll(async () => {
-  server = http.createServer((req, res) => {
+  server = http.createServer((_req, res) => {
     res.setHeader('keep-alive', 'timeout=1');
     res.end('ok');
   });

@@ -14,7 +14,7 @@
 // what a caller may not see still costs exactly what does not exist.
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
-import type { Upstream } from './upstream.ts';
+import type { Buffered, Upstream } from './upstream.ts';
 
 const EXPLICIT_LITTLE = '1.2.840.10008.1.2.1';
 // Stored syntax -> the part's media type (the DICOMweb plugin's choice). Implicit VR Little Endian
@@ -79,13 +79,13 @@ export class OrthancFrames {
     if (wanted === null) return false;
     const instance = await this.instance(uids);
     if (!instance) return false;
-    const fetchFrame = () => this.upstream.buffered('GET', `/instances/${instance.id}/frames/${Number(frameList) - 1}/raw`, { accept: '*/*' });
-    let early: ReturnType<typeof fetchFrame> | null = null;
+    const framePath = `/instances/${instance.id}/frames/${Number(frameList) - 1}/raw`;
+    let early: Promise<Buffered> | null = null;
     if (instance.syntax === undefined) {
       // An instance's first frame: its stored syntax is asked beside the frame, not before it (a
       // series opens with a frame of each instance at once: one round trip each, not two). A frame
       // fetched for a syntax this module leaves to the plugin is dropped.
-      early = fetchFrame();
+      early = this.upstream.buffered('GET', framePath, { accept: '*/*' });
       early.catch(() => undefined);
       const syntax = await this.upstream.buffered('GET', `/instances/${instance.id}/metadata/TransferSyntax`, { accept: 'text/plain' }).catch(() => null);
       if (syntax?.status !== 200) return false;
@@ -93,16 +93,19 @@ export class OrthancFrames {
     }
     const part = PART_TYPE.get(instance.syntax);
     if (!part || (wanted !== '*' && wanted !== part.label)) return false;
-    const res = await (early ?? fetchFrame());
-    if (res.status !== 200) return false;
     const boundary = randomUUID();
     const partContentType = `${part.type}; transfer-syntax=${part.label}`;
-    const head = Buffer.from(`--${boundary}\r\nContent-Type: ${partContentType}\r\nContent-Length: ${res.body.length}\r\n\r\n`, 'latin1');
-    const tail = Buffer.from(`\r\n--${boundary}--\r\n`, 'latin1');
-    reply
-      .code(200)
-      .header('content-type', `multipart/related; type="${partContentType}"; boundary=${boundary}`)
-      .header('content-length', head.length + res.body.length + tail.length);
+    const contentType = `multipart/related; type="${partContentType}"; boundary=${boundary}`;
+    const wrap = (length: number) => ({
+      head: Buffer.from(`--${boundary}\r\nContent-Type: ${partContentType}\r\nContent-Length: ${length}\r\n\r\n`, 'latin1'),
+      tail: Buffer.from(`\r\n--${boundary}--\r\n`, 'latin1'),
+    });
+    // Later frames go through as they come from the archive, never held whole here.
+    if (!early) return this.upstream.framed(framePath, reply, contentType, wrap);
+    const res = await early.catch(() => null);
+    if (res?.status !== 200) return false;
+    const { head, tail } = wrap(res.body.length);
+    reply.code(200).header('content-type', contentType).header('content-length', head.length + res.body.length + tail.length);
     reply.send(Buffer.concat([head, res.body, tail]));
     return true;
   }

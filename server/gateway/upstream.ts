@@ -129,6 +129,56 @@ export class Upstream {
     return res.body.length ? (JSON.parse(res.body.toString('utf8')) as T) : ([] as T);
   }
 
+  /**
+   * GET `path` and, when the archive answers 200 with a Content-Length, send `head`, the body as it
+   * comes and `tail` as one 200 answer of `contentType` (a frame in its multipart part, without a
+   * copy of it in the gateway's memory); false, with nothing sent, on any other answer or a failure
+   * before it.
+   */
+  framed(path: string, reply: FastifyReply, contentType: string, wrap: (bodyLength: number) => { head: Buffer; tail: Buffer }): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      const req = this.open(
+        'GET',
+        path,
+        { host: this.url.host, accept: '*/*' },
+        (res) => {
+          const length = Number(res.headers['content-length']);
+          if (res.statusCode !== 200 || !Number.isSafeInteger(length) || length < 0) {
+            res.resume();
+            resolve(false);
+            return;
+          }
+          const { head, tail } = wrap(length);
+          reply.hijack();
+          const out = reply.raw;
+          out.writeHead(200, { 'content-type': contentType, 'content-length': head.length + length + tail.length });
+          out.write(head);
+          res.on('data', (chunk: Buffer) => {
+            if (!out.write(chunk)) {
+              res.pause();
+              out.once('drain', () => res.resume());
+            }
+          });
+          res.on('end', () => {
+            out.end(tail);
+            resolve(true);
+          });
+          // Cut off midway: the browser sees a short body and asks again (its frame retries).
+          res.on('error', () => {
+            out.destroy();
+            resolve(true);
+          });
+          out.on('close', () => {
+            res.destroy();
+            resolve(true);
+          });
+        },
+        () => resolve(reply.raw.headersSent),
+      );
+      req.end();
+    });
+  }
+
   /** Streams Orthanc's answer to the browser as it comes. */
   stream(request: FastifyRequest, reply: FastifyReply, path: string): Promise<void> {
     return new Promise<void>((resolve) => {

@@ -90,8 +90,8 @@ afterAll(async () => {
 });
 
 describe('frames of visible instances by Orthanc ID', () => {
-  it('gives the plugin’s bytes and transfer syntax, uncompressed and JPEG Lossless, without asking the plugin', async () => {
-    for (const [ct, syntax] of [[plain, '1.2.840.10008.1.2.1'], [jpeg, JPEG_LOSSLESS]] as const) {
+  it('gives the plugin’s bytes and transfer syntax, uncompressed and JPEG Lossless, without asking the plugin, the first time (syntax asked beside the frame) and after (streamed)', async () => {
+    for (const [ct, syntax] of [[plain, '1.2.840.10008.1.2.1'], [jpeg, JPEG_LOSSLESS], [plain, '1.2.840.10008.1.2.1'], [jpeg, JPEG_LOSSLESS]] as const) {
       for (let k = 0; k < ct.slices; k++) {
         let got: Awaited<ReturnType<typeof viaGateway>> | undefined;
         const requests = await asked(async () => (got = await viaGateway(framePath(ct, k), ANY)));
