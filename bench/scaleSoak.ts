@@ -2,9 +2,10 @@
 // simulated readers (bench/soakReader.ts: worklist, open a case, its frames, a SEG and an SR,
 // again) through HAProxy for CTAW_SCALE_SOAK_S (600) seconds, while gateway 1 is killed with
 // SIGKILL at 25 % of the run and Orthanc 2 at 60 %, each started again CTAW_SCALE_SOAK_DOWN_S
-// (15) s later (bench/soakFaults.ts). Then the same load, without faults and for as long
-// (CTAW_SCALE_SINGLE_S), on the single-process stack (npm start's: one Orthanc on SQLite, one
-// gateway on its embedded PGlite) on CTAW_SCALE_SINGLE_PORT and CTAW_SCALE_SINGLE_ORTHANC_PORT.
+// (15) s later (bench/soakFaults.ts). The same load, without faults and for as long in all
+// (CTAW_SCALE_SINGLE_S: half before the cluster's run, half after), on the single-process stack
+// (npm start's: one Orthanc on SQLite, one gateway on its embedded PGlite) on
+// CTAW_SCALE_SINGLE_PORT and CTAW_SCALE_SINGLE_ORTHANC_PORT.
 //   soak_requests        requests the readers made on the cluster (a frame, a STOW: one each)
 //   soak_errors          errors a reader would see, after the client's retries (goal 0)
 //   reads_lost           SEGs and SRs answered 200 but missing from Orthanc or the results table (goal 0)
@@ -187,6 +188,23 @@ async function startSingle(root: string, name: string, port: number, orthancPort
   };
 }
 
+/** The two halves of the single-process run as one: frames, errors, requests, stores, CPU. */
+function bothHalves(a: Run, b: Run): Run {
+  const counts: SoakCounts = {
+    requests: a.counts.requests + b.counts.requests,
+    errors: Object.fromEntries(Object.entries(a.counts.errors).map(([k, v]) => [k, v + b.counts.errors[k as keyof SoakCounts['errors']]])) as SoakCounts['errors'],
+    openedFailed: a.counts.openedFailed + b.counts.openedFailed,
+    frameMs: [...a.counts.frameMs, ...b.counts.frameMs],
+    frameAt: [...a.counts.frameAt, ...b.counts.frameAt],
+    stored: [...a.counts.stored, ...b.counts.stored],
+    stowRetried: a.counts.stowRetried + b.counts.stowRetried,
+    lastError: b.counts.lastError || a.counts.lastError,
+  };
+  const cpuS = { ...a.cpuS };
+  for (const [k, v] of Object.entries(b.cpuS)) cpuS[k] = Math.round(((cpuS[k] ?? 0) + v) * 10) / 10;
+  return { counts, lost: a.lost + b.lost, events: [], failedAt: [...a.failedAt, ...b.failedAt], failures: [...a.failures, ...b.failures], tries: a.tries + b.tries, wallS: a.wallS + b.wallS, cpuS };
+}
+
 const errorsOf = (c: SoakCounts) => Object.values(c.errors).reduce((a, b) => a + b, 0);
 
 export async function soakFigures(c: ClusterHandle): Promise<void> {
@@ -205,6 +223,19 @@ export async function soakFigures(c: ClusterHandle): Promise<void> {
     { atS: SOAK_S * 0.6, act: async () => { const k = killOrthanc(o2.dir, o2.port); pendingRestart = restartIn(k)(); return `killed ${k.what}`; } },
     { atS: SOAK_S * 0.6 + down, act: async () => { await pendingRestart; return `restarted Orthanc on :${o2.port}`; } },
   ];
+  const singlePort = Number(process.env.CTAW_SCALE_SINGLE_PORT ?? c.lbPort + 3);
+  const singleOrthancPort = Number(process.env.CTAW_SCALE_SINGLE_ORTHANC_PORT ?? c.orthancPort + 2);
+  // Half of the single-process run before the cluster's and half after, each on a fresh stack:
+  // a machine whose speed drifts over the bench (a shared host) then weighs on both sides alike.
+  const singleRun = async (seconds: number, tag: string): Promise<Run> => {
+    const single = await startSingle(c.root, c.name, singlePort, singleOrthancPort);
+    try {
+      return await soak(single, seconds, [], `s${tag}${runId}`);
+    } finally {
+      await single.stop();
+    }
+  };
+  const before = await singleRun(SINGLE_S / 2, 'a');
   const lb = `http://127.0.0.1:${c.lbPort}`;
   let cluster: Run;
   try {
@@ -212,15 +243,8 @@ export async function soakFigures(c: ClusterHandle): Promise<void> {
   } finally {
     await pendingRestart.catch(() => undefined);
   }
-  const singlePort = Number(process.env.CTAW_SCALE_SINGLE_PORT ?? c.lbPort + 3);
-  const singleOrthancPort = Number(process.env.CTAW_SCALE_SINGLE_ORTHANC_PORT ?? c.orthancPort + 2);
-  const single = await startSingle(c.root, c.name, singlePort, singleOrthancPort);
-  let alone: Run;
-  try {
-    alone = await soak(single, SINGLE_S, [], `s${runId}`);
-  } finally {
-    await single.stop();
-  }
+  const after = await singleRun(SINGLE_S / 2, 'b');
+  const alone = bothHalves(before, after);
 
   const dataset = `${READERS} readers, ${CASES} cases of ${SLICES} 512x512 slices, ${SOAK_S} s through HAProxy, gateway 1 and Orthanc 2 killed (SIGKILL) and restarted after ${down} s`;
   const { counts } = cluster;
@@ -239,8 +263,8 @@ export async function soakFigures(c: ClusterHandle): Promise<void> {
   const p95 = quantile(counts.frameMs, 0.95);
   const p95Single = quantile(alone.counts.frameMs, 0.95);
   emit('frame_p95_ms', p95, 'ms', dataset, { frames: counts.frameMs.length, p50: Math.round(quantile(counts.frameMs, 0.5)), cpuS: cluster.cpuS });
-  const singleSet = `${READERS} readers, ${CASES} cases of ${SLICES} 512x512 slices, ${SINGLE_S} s, one gateway (PGlite) and one Orthanc (SQLite), no faults`;
-  emit('frame_p95_single_ms', p95Single, 'ms', singleSet, { frames: alone.counts.frameMs.length, p50: Math.round(quantile(alone.counts.frameMs, 0.5)), errors: errorsOf(alone.counts), readsLost: alone.lost, requests: alone.counts.requests, cpuS: alone.cpuS });
+  const singleSet = `${READERS} readers, ${CASES} cases of ${SLICES} 512x512 slices, ${SINGLE_S} s (half before the cluster's run, half after), one gateway (PGlite) and one Orthanc (SQLite), no faults`;
+  emit('frame_p95_single_ms', p95Single, 'ms', singleSet, { frames: alone.counts.frameMs.length, p50: Math.round(quantile(alone.counts.frameMs, 0.5)), errors: errorsOf(alone.counts), readsLost: alone.lost, requests: alone.counts.requests, cpuS: alone.cpuS, halves: [before, after].map((h) => ({ frames: h.counts.frameMs.length, p95: Math.round(quantile(h.counts.frameMs, 0.95)) })) });
   // The frames that ended away from the faults (from each kill to 5 s after its restart), apart:
   // what of the ratio is the failovers', what the cluster's own cost on these cores.
   const faultWindows = cluster.events.filter((e) => e.what.startsWith('killed')).map((e) => [e.at, e.at + (down + 5) * 1000]);
