@@ -10,9 +10,9 @@
 // connection is down nothing can be heard, so the caches are not used at all (live() is false)
 // until it is back and has listened again.
 // Each announcement names what changed (a scope), so that a replica drops only the caches that
-// change can make wrong: a stored result (many a minute in a reading session) must not drop every
-// reader's session and every CT's access facts on every replica, which cost the cluster a database
-// query per frame under load. A message without a scope this version knows drops everything.
+// change can make wrong: a stored result (several a second in a busy study) must not drop every
+// reader's session and every CT's access facts on every replica, which sent frame requests back
+// to the database after each store. A message without a scope this version knows drops everything.
 // PGlite needs none of this: it is one process (its data folder is locked, db/dataDirLock.ts).
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';

@@ -6,9 +6,9 @@
 // A stored result keeps one kind of entry: a case's CT that the caller sees. Its facts are the
 // cases and assignments, which no result changes (a case's CT never becomes a result series:
 // blindedStore.ts refuses to claim one), and whether an entry is kept depends only on what the
-// caller sees, so a hidden series and one that does not exist are dropped alike. Readers store a
-// result every few seconds in a busy study; without this each store cost every reader streaming
-// a CT one query per frame.
+// caller sees, so a hidden series and one that does not exist are dropped alike. Readers store
+// results several times a second in a busy study; without this, each store sent every reader
+// streaming a CT back to the database.
 import type { Queryable } from '../db/database.ts';
 import type { InvalidationScope } from '../db/invalidationBus.ts';
 import { type Caller, type SeriesFacts, type StudyFacts, seriesVisible } from './blinding.ts';
