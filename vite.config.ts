@@ -1,4 +1,4 @@
-import { defineConfig, type Plugin } from 'vite';
+import { build, defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { fileURLToPath } from 'node:url';
 
@@ -29,6 +29,34 @@ function viewerRuntimeUrl(): Plugin {
   };
 }
 
+// The service worker is built apart, as one classic script (/sw.js, scope the whole app): built
+// among the app's entries it shared a chunk with the page as soon as both imported one module,
+// and a classic service worker cannot import (registration failed: "script evaluation failed").
+// A module service worker would, but Firefox ESR 140 cannot run one.
+function serviceWorkerScript(): Plugin {
+  let outDir = 'dist';
+  return {
+    name: 'ctaw-service-worker',
+    apply: 'build',
+    configResolved(config) {
+      outDir = config.build.outDir;
+    },
+    async closeBundle() {
+      await build({
+        configFile: false,
+        logLevel: 'error',
+        build: {
+          outDir,
+          emptyOutDir: false,
+          target: 'es2022',
+          copyPublicDir: false,
+          lib: { entry: fileURLToPath(new URL('./src/sw/serviceWorker.ts', import.meta.url)), formats: ['iife'], name: 'ctawServiceWorker', fileName: () => 'sw.js' },
+        },
+      });
+    },
+  };
+}
+
 // Not in the package's exports; src/viewer/halfFloatTexture.ts extends it (see there). The render
 // benchmark page (bench/render/vite.config.ts) builds the same module and uses these too.
 export const CORNERSTONE_INTERNAL_ALIASES = {
@@ -40,7 +68,7 @@ export const CORNERSTONE_INTERNAL_ALIASES = {
 // Dev server proxies DICOMweb to the project's server (which owns the only door to Orthanc).
 // changeOrigin false: Orthanc builds BulkDataURIs from the Host header, so they point here.
 export default defineConfig({
-  plugins: [react(), viewerRuntimeUrl()],
+  plugins: [react(), viewerRuntimeUrl(), serviceWorkerScript()],
   resolve: { alias: CORNERSTONE_INTERNAL_ALIASES },
   server: {
     port: 5173,
@@ -62,9 +90,8 @@ export default defineConfig({
     sourcemap: process.env.CTAW_SOURCEMAP === "1",
     chunkSizeWarningLimit: 8000,
     rollupOptions: {
-      // The service worker is built beside index.html as /sw.js: its scope is the whole app.
-      input: { main: 'index.html', sw: 'src/sw/serviceWorker.ts' },
-      output: { entryFileNames: (chunk) => (chunk.name === 'sw' ? 'sw.js' : 'assets/[name]-[hash].js') },
+      input: { main: 'index.html' },
+      output: { entryFileNames: 'assets/[name]-[hash].js' },
     },
   },
 });

@@ -1,5 +1,6 @@
 // Working offline: a case opened once reopens with no network (the app from the service
-// worker's cache, its images from Cache Storage), the draft comes back, two submits made offline
+// worker's cache, its images from Cache Storage, where the page keeps them once the series has
+// loaded and says so in the toolbar), the draft comes back, two submits made offline
 // wait in the outbox across a reload, and the archive gets exactly those two results once the
 // network is back, the latest equal to the labelmap on screen.
 import { expect, test, type Page } from '@playwright/test';
@@ -41,6 +42,8 @@ test('a case opened once reopens and is edited with the network cut, and its res
 
   // Offline: submit, reload (the app and the case still open), paint more, submit again.
   await answerRequiredItems(page);
+  // The copy is kept after the series has loaded, one frame at a time while the reader works.
+  await expect(page.getByTestId('viewer-offline')).toHaveAttribute('data-state', 'kept', { timeout: 120_000 });
   await context.setOffline(true);
   await page.getByTestId('submit-read').click();
   await expect(page.getByTestId('submit-message')).toContainText('Queued for the server');

@@ -1,8 +1,9 @@
-// "Keep offline": asks for a series' metadata and every frame with the very URLs and Accept
-// headers the viewer uses, through the service worker, which keeps them in Cache Storage (frames
-// cache-first, so an interrupted download resumes without fetching again what it kept). Without
-// the service worker there is no offline app to open them in, so that is refused in words.
-// Checks the storage budget first and asks the browser not to evict.
+// Keeping a series offline ("Keep offline", and each series once it has loaded in the viewer):
+// asks for its metadata and every frame with the very URLs and Accept headers the viewer uses and
+// writes them to the Cache Storage that the service worker answers from (a frame already kept is
+// not fetched again, so an interrupted download resumes). Without the service worker there is no
+// offline app to open them in, so that is refused in words. Checks the storage budget first and
+// asks the browser not to evict.
 import { ACCEPT_ANY, ACCEPT_RAW } from '../dicomweb/frameFetch.ts';
 import { frameUrl } from '../dicomweb/frameUrl.ts';
 import { messageForStatus } from '../dicomweb/httpClient.ts';
@@ -12,6 +13,7 @@ import { TAG } from '../dicomweb/tags.ts';
 import { storageShortfall } from './storageBudget.ts';
 import { loadStudyConfig } from '../contouring/segmentConfig.ts';
 import { retryGet } from '../dicomweb/retryGet.ts';
+import { DICOM_CACHE } from '../sw/cachePolicy.ts';
 
 export class PrefetchError extends Error {
   constructor(message: string) {
@@ -26,7 +28,8 @@ export interface PrefetchProgress {
   bytes: number;
 }
 
-const PARALLEL = 6;
+/** Frames asked at once: the browser's six connections for a download the reader waits on. */
+export const PARALLEL = 6;
 
 async function get(url: string, accept: string, signal: AbortSignal): Promise<Response> {
   let res: Response;
@@ -39,21 +42,35 @@ async function get(url: string, accept: string, signal: AbortSignal): Promise<Re
   return res;
 }
 
-/** Fetches `url` through the service worker, which keeps it; returns the bytes. */
-async function keep(url: string, accepts: string[], signal: AbortSignal): Promise<Response> {
+/** `url` from the cache when kept, else fetched and kept; returns its size in bytes. */
+async function keep(cache: Cache, url: string, accepts: string[], signal: AbortSignal): Promise<number> {
+  const hit = await cache.match(url, { ignoreVary: true });
+  if (hit) return (await hit.blob()).size;
   let res = await get(url, accepts[0], signal);
   // An archive that will not transcode: the frame as stored (the viewer does the same).
   if ((res.status === 406 || res.status === 400) && accepts[1]) res = await get(url, accepts[1], signal);
   if (!res.ok) throw new PrefetchError(messageForStatus(res.status).message);
-  return res;
+  const body = await res.arrayBuffer();
+  await cache.put(url, new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers }));
+  return body.byteLength;
 }
 
-export async function prefetchSeries(studyUid: string, seriesUid: string, onProgress: (p: PrefetchProgress) => void, signal: AbortSignal): Promise<PrefetchProgress> {
+/** `url` asked again even when kept (the series metadata says which frames there are; a form may change), and kept. */
+async function keepFresh(cache: Cache, url: string, accept: string, signal: AbortSignal): Promise<string> {
+  const res = await get(url, accept, signal);
+  if (!res.ok) throw new PrefetchError(messageForStatus(res.status).message);
+  const text = await res.text();
+  await cache.put(url, new Response(text, { status: res.status, statusText: res.statusText, headers: res.headers }));
+  return text;
+}
+
+export async function prefetchSeries(studyUid: string, seriesUid: string, onProgress: (p: PrefetchProgress) => void, signal: AbortSignal, parallel = PARALLEL): Promise<PrefetchProgress> {
   if (!navigator.serviceWorker?.controller) {
     throw new PrefetchError('Offline use is not ready in this browser yet (the offline worker is not running; it needs HTTPS or localhost). Reload the page and try again.');
   }
   const metadataUrl = `${DICOMWEB_ROOT}/studies/${encodeURIComponent(studyUid)}/series/${encodeURIComponent(seriesUid)}/metadata`;
-  const metadata = (await (await keep(metadataUrl, ['application/dicom+json'], signal)).json()) as DicomJsonDataset[];
+  const cache = await caches.open(DICOM_CACHE);
+  const metadata = JSON.parse(await keepFresh(cache, metadataUrl, 'application/dicom+json', signal)) as DicomJsonDataset[];
   const instances = metadata
     .map((ds) => ({ sop: getString(ds, TAG.SOPInstanceUID), bytes: (getNumber(ds, TAG.Rows) ?? 0) * (getNumber(ds, TAG.Columns) ?? 0) * ((getNumber(ds, TAG.BitsAllocated) ?? 16) / 8) }))
     .filter((i): i is { sop: string; bytes: number } => Boolean(i.sop) && i.bytes > 0);
@@ -67,7 +84,7 @@ export async function prefetchSeries(studyUid: string, seriesUid: string, onProg
 
   // The study's read form, which a case needs to be read offline, is kept too.
   const form = await loadStudyConfig().then((c) => c.form).catch(() => null);
-  if (form) await keep(form, ['application/json'], signal);
+  if (form) await keepFresh(cache, form, 'application/json', signal);
 
   const progress: PrefetchProgress = { done: 0, total: instances.length, bytes: 0 };
   onProgress({ ...progress });
@@ -75,13 +92,13 @@ export async function prefetchSeries(studyUid: string, seriesUid: string, onProg
   const worker = async () => {
     while (next < instances.length) {
       const { sop } = instances[next++];
-      progress.bytes += (await (await keep(frameUrl(studyUid, seriesUid, sop), [ACCEPT_RAW, ACCEPT_ANY], signal)).arrayBuffer()).byteLength;
+      progress.bytes += await keep(cache, frameUrl(studyUid, seriesUid, sop), [ACCEPT_RAW, ACCEPT_ANY], signal);
       progress.done++;
       onProgress({ ...progress });
     }
   };
   try {
-    await Promise.all(Array.from({ length: PARALLEL }, worker));
+    await Promise.all(Array.from({ length: parallel }, worker));
   } catch (err) {
     const name = (err as { name?: string })?.name;
     if (name === 'QuotaExceededError') throw new PrefetchError('The browser refused to keep more images (storage full). The images kept so far stay; free space and try again.');

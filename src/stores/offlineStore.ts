@@ -2,7 +2,7 @@
 // of a download under way, per series.
 import { create } from 'zustand';
 import { localDb } from '../storage/localDb.ts';
-import { prefetchSeries } from '../offline/prefetchSeries.ts';
+import { PARALLEL, prefetchSeries } from '../offline/prefetchSeries.ts';
 
 export interface OfflineSeriesState {
   state: 'saving' | 'kept' | 'failed';
@@ -15,7 +15,8 @@ export interface OfflineSeriesState {
 interface OfflineStore {
   series: Record<string, OfflineSeriesState>;
   loadKept: () => Promise<void>;
-  keep: (studyUid: string, seriesUid: string) => Promise<void>;
+  /** background: one frame at a time, as after a series has loaded in the viewer (the reader is working) */
+  keep: (studyUid: string, seriesUid: string, opts?: { background?: boolean; signal?: AbortSignal }) => Promise<void>;
 }
 
 export const useOfflineStore = create<OfflineStore>((set, get) => {
@@ -29,15 +30,19 @@ export const useOfflineStore = create<OfflineStore>((set, get) => {
       for (const r of rows) kept[r.seriesUid] = { state: 'kept', done: r.frames, total: r.frames, bytes: r.bytes, error: null };
       set((s) => ({ series: { ...kept, ...s.series } }));
     },
-    keep: async (studyUid, seriesUid) => {
+    keep: async (studyUid, seriesUid, opts = {}) => {
       if (get().series[seriesUid]?.state === 'saving') return;
+      if (opts.background && get().series[seriesUid]?.state === 'kept') return;
       update(seriesUid, { state: 'saving', done: 0, total: 0, bytes: 0, error: null });
       try {
-        const result = await prefetchSeries(studyUid, seriesUid, (p) => update(seriesUid, p), new AbortController().signal);
+        const signal = opts.signal ?? new AbortController().signal;
+        const result = await prefetchSeries(studyUid, seriesUid, (p) => update(seriesUid, p), signal, opts.background ? 1 : PARALLEL);
         await localDb().offlineSeries.put({ studyUid, seriesUid, frames: result.total, bytes: result.bytes, savedAt: Date.now() });
         update(seriesUid, { state: 'kept', ...result });
       } catch (err) {
-        update(seriesUid, { state: 'failed', error: err instanceof Error ? err.message : String(err) });
+        // Stopped (the reader left the case): not a failure; what was kept stays for next time.
+        if (opts.signal?.aborted) set((s) => ({ series: Object.fromEntries(Object.entries(s.series).filter(([uid]) => uid !== seriesUid)) }));
+        else update(seriesUid, { state: 'failed', error: err instanceof Error ? err.message : String(err) });
       }
     },
   };

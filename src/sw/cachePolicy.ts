@@ -9,7 +9,8 @@ export const DICOM_CACHE = 'ctaw-dicom-v1';
 /**
  * - shell: the SPA's pages (index.html), network first so a deploy is picked up, cache when offline
  * - asset: hashed build files, cache first (they never change under one name)
- * - frames: WADO-RS pixel data, cache first (an instance's pixels never change)
+ * - frames: WADO-RS pixel data, from the cache when kept there (an instance's pixels never change);
+ *   the page writes them (src/offline/prefetchSeries.ts), never the worker while a series streams
  * - metadata: QIDO and series metadata, network first, cache when offline
  * - network: everything else (STOW, the API) goes to the network untouched
  */

@@ -25,6 +25,7 @@ import { useReadFormStore } from '../stores/readFormStore.ts';
 import { HelpOverlay } from '../contouring/ui/HelpOverlay.tsx';
 import { clampRadius, commandForKey } from '../contouring/shortcuts.ts';
 import { useContouringStore } from '../stores/contouringStore.ts';
+import { useOfflineStore, type OfflineSeriesState } from '../stores/offlineStore.ts';
 
 declare global {
   interface Window {
@@ -64,6 +65,20 @@ export function ViewerPage({ studyUid, seriesUid }: { studyUid: string; seriesUi
       readRef.current = null;
     };
   }, [studyUid, seriesUid, attempt]);
+
+  // Once the series has loaded, a copy is kept for reading offline, one frame at a time while the
+  // reader works (not as it streams: see src/sw/serviceWorker.ts); leaving the case stops it.
+  const loaded = phase === 'loaded';
+  useEffect(() => {
+    if (!loaded || !navigator.serviceWorker?.controller) return;
+    const stop = new AbortController();
+    const offline = useOfflineStore.getState();
+    void offline.loadKept().then(() => {
+      if (!stop.signal.aborted) void useOfflineStore.getState().keep(studyUid, seriesUid, { background: true, signal: stop.signal });
+    });
+    return () => stop.abort();
+  }, [loaded, studyUid, seriesUid]);
+  const offlineCopy = useOfflineStore((s) => s.series[seriesUid]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -131,6 +146,7 @@ export function ViewerPage({ studyUid, seriesUid }: { studyUid: string; seriesUi
         <button aria-pressed={leftTool === 'crosshairs'} onClick={() => viewerRef.current?.setLeftTool('crosshairs')} title="Left drag: crosshairs (key c)">Crosshairs</button>
         <button onClick={() => viewerRef.current?.resetView()} title="Reset zoom, pan and window (key r)">Reset</button>
         <span className="window-label" data-testid="window-label">{windowLabel}</span>
+        {offlineCopy && <OfflineCopy state={offlineCopy} />}
         <button onClick={() => useContouringStore.getState().set({ helpOpen: true })} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">?</button>
       </header>
       {warnings.length > 0 && (
@@ -181,6 +197,13 @@ export function ViewerPage({ studyUid, seriesUid }: { studyUid: string; seriesUi
       {helpOpen && <HelpOverlay onClose={() => useContouringStore.getState().set({ helpOpen: false })} />}
     </main>
   );
+}
+
+/** Whether this series can be read with the network cut. */
+function OfflineCopy({ state }: { state: OfflineSeriesState }) {
+  if (state.state === 'kept') return <span className="muted" data-testid="viewer-offline" data-state="kept" title="This series opens with no network">Offline ✓</span>;
+  if (state.state === 'saving') return <span className="muted" data-testid="viewer-offline" data-state="saving" title="Keeping a copy for reading offline">Offline {state.done}/{state.total || '?'}</span>;
+  return <span className="error-text" data-testid="viewer-offline" data-state="failed" title={state.error ?? ''}>Not kept offline</span>;
 }
 
 /** Above the segment editor: the review of the reads (a lead's), and the read's own actions unless it is only a review. */
