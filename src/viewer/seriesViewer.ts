@@ -107,7 +107,6 @@ export class SeriesViewer {
   async open(): Promise<void> {
     const t0 = performance.now();
     performance.mark('series-open');
-    this.preloadRuntime();
     this.frameWorker = startFrameWorker();
     this.store.reset();
     useContouringStore.getState().reset();
@@ -216,16 +215,7 @@ export class SeriesViewer {
     if (this.store.phase === 'loaded') this.onLoaded();
   }
 
-  /** Starts fetching the runtime chunk without running it (index.html already did on a deep link). */
-  private preloadRuntime(): void {
-    const url = (window as { __ctawViewerRuntime?: string }).__ctawViewerRuntime;
-    if (!url || document.querySelector(`link[rel=modulepreload][href="${url}"]`)) return;
-    const link = document.createElement('link');
-    link.rel = 'modulepreload';
-    link.href = url;
-    document.head.appendChild(link);
-  }
-
+  /** The Cornerstone chunk: fetched in advance (preloadViewerRuntime.ts), run once the first slice is on screen. */
   private runtime(): Promise<typeof ViewerRuntime> {
     this.runtimeLoad ??= import('./viewerRuntime.ts').then((m) => (this.rt = m));
     return this.runtimeLoad;
