@@ -6,6 +6,7 @@ import type { LungMask } from './lungMask.ts';
 import type { Suggestion, SuggestionOptions } from './lesionSuggestion.ts';
 import type { ReadFigures, ReadFiguresRequest } from './readFigures.ts';
 import { WorkerRpc } from '../workers/workerRpc.ts';
+import { isShared } from '../workers/sharedMemory.ts';
 
 /** The CT as it crosses to the worker: its HU in a buffer of its own (a copy, transferred). */
 export type QuantRequest =
@@ -43,12 +44,16 @@ export class QuantWorkerClient {
     },
   });
 
-  /** The CT to send with a request, copied, or nothing when the worker already holds it. */
+  /** The CT to send with a request (shared, or a copy), or nothing when the worker already holds it. */
   private ctFor(ct: CtVolume, transfer: ArrayBuffer[]): CtVolume | undefined {
     if (this.ctInWorker === ct.hu) return undefined;
-    // A copy: the viewer keeps drawing and probing its own voxels meanwhile.
-    const hu = ct.hu.slice();
-    transfer.push(hu.buffer);
+    // Shared memory is read in place (the worker never writes the HU). Otherwise a copy: the
+    // viewer keeps drawing and probing its own voxels meanwhile.
+    let hu = ct.hu;
+    if (!isShared(hu)) {
+      hu = ct.hu.slice();
+      transfer.push(hu.buffer as ArrayBuffer);
+    }
     this.ctInWorker = ct.hu;
     return { dims: [...ct.dims], spacing: [...ct.spacing], origin: [...ct.origin], direction: [...ct.direction], hu };
   }

@@ -20,6 +20,7 @@ import { voiRange, WINDOW_PRESETS, type WindowPreset } from './windowPresets.ts'
 import { buildVolumeGrid, type VolumeGrid } from './volumeGrid.ts';
 import { FrameStreamer, startFrameWorker } from './frameStreamer.ts';
 import { showFirstSlice } from './firstSlicePreview.ts';
+import { int16ArrayForWorkers } from '../workers/sharedMemory.ts';
 import type { PixelFormat } from './storedToHu.ts';
 import type { SegSource } from '../seg/segModel.ts';
 import type { ContouringSession } from '../contouring/contouringSession.ts';
@@ -146,7 +147,7 @@ export class SeriesViewer {
     const [nx, ny, nz] = grid.dimensions;
     // Only the slices no frame will fill are set to air now: filling all of a 70-300 MB volume
     // took 100-300 ms of the main thread just before the first frame.
-    const voxels = new Int16Array(nx * ny * nz);
+    const voxels = int16ArrayForWorkers(nx * ny * nz);
     this.fillAir(voxels, grid, (k) => !grid.sliceAt[k]);
     this.voxels = voxels;
     const format = pixelFormat(first);

@@ -293,6 +293,9 @@ describe('security headers', () => {
     expect(res.headers['x-content-type-options'], label).toBe('nosniff');
     expect(res.headers['referrer-policy'], label).toBe('no-referrer');
     expect(res.headers['x-frame-options'], label).toBe('DENY');
+    // Cross-origin isolation: the page shares the CT's voxels with its workers (src/workers/sharedMemory.ts).
+    expect(res.headers['cross-origin-opener-policy'], label).toBe('same-origin');
+    expect(res.headers['cross-origin-embedder-policy'], label).toBe('require-corp');
   }
 
   it('the app, its files, /api and /dicom-web answers (streamed ones and errors included) carry them; /api answers are not stored', async () => {
