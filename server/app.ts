@@ -8,6 +8,7 @@ import { dicomwebProxy } from './dicomwebProxy.ts';
 import { AccessFacts } from './gateway/accessFacts.ts';
 import { loginGate } from './gateway/loginGate.ts';
 import { Upstream } from './gateway/upstream.ts';
+import { SeriesMetadataCache } from './gateway/seriesMetadataCache.ts';
 import { parseQueryString, refuseBadQueries } from './http/queryParams.ts';
 import { securityHeaders } from './http/securityHeaders.ts';
 import { attachIdentity } from './identity/attachIdentity.ts';
@@ -83,15 +84,19 @@ export async function buildApp(config: ServerConfig, opts: { logger?: boolean; d
   await app.register(authRoutes, { prefix: '/api/auth' });
   await app.register(adminRoutes, { prefix: '/api/admin' });
   await app.register(studyRoutes, { prefix: '/api', orthancUrl: config.orthancUrl, access });
-  await app.register(worklistRoutes, { prefix: '/api' });
+  // One archive client and one metadata cache: the worklist warms what the viewer then asks for.
+  const archive = new Upstream(config.orthancUrl, config.upstreamTimeoutMs);
+  const metadataCache = new SeriesMetadataCache(archive);
+  await app.register(worklistRoutes, { prefix: '/api', metadataCache });
   await app.register(reviewRoutes, { prefix: '/api' });
   await app.register(exportRoutes, { prefix: '/api', orthancUrl: config.orthancUrl });
   await app.register(importRoutes, { prefix: '/api', orthancUrl: config.orthancUrl, access });
   await app.register(dicomwebProxy, {
     orthancUrl: config.orthancUrl,
     timeoutMs: config.upstreamTimeoutMs,
+    metadataCache,
     blinding: config.requireLogin
-      ? { upstream: new Upstream(config.orthancUrl, config.upstreamTimeoutMs), access, db: identity.db, stowLimitBytes: config.stowLimitBytes ?? 512 * 1024 * 1024 }
+      ? { upstream: archive, access, db: identity.db, stowLimitBytes: config.stowLimitBytes ?? 512 * 1024 * 1024 }
       : null,
   });
   if (config.distDir) await app.register(staticApp, { distDir: config.distDir });

@@ -18,6 +18,8 @@ export interface ProxyOptions {
   timeoutMs: number;
   /** requireLogin: who may see and store what */
   blinding?: BlindingOptions | null;
+  /** shared with the worklist, which warms it (server/routes/worklist.ts); one of its own otherwise */
+  metadataCache?: SeriesMetadataCache;
 }
 
 export async function dicomwebProxy(app: FastifyInstance, opts: ProxyOptions): Promise<void> {
@@ -26,7 +28,7 @@ export async function dicomwebProxy(app: FastifyInstance, opts: ProxyOptions): P
 
   // Bodies (STOW-RS multipart) stream through untouched.
   app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
-  const metadataCache = new SeriesMetadataCache(opts.blinding?.upstream ?? new Upstream(opts.orthancUrl, opts.timeoutMs));
+  const metadataCache = opts.metadataCache ?? new SeriesMetadataCache(opts.blinding?.upstream ?? new Upstream(opts.orthancUrl, opts.timeoutMs));
   const blinded = opts.blinding ? blindedHandler({ ...opts.blinding, metadataCache, archiveRows: new ArchiveRowCache(opts.blinding.upstream), orthancFrames: new OrthancFrames(opts.blinding.upstream) }) : null;
 
   const handler = async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {

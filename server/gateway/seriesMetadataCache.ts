@@ -23,11 +23,16 @@ function takesJson(accept: string | undefined): boolean {
   return !accept || /application\/(dicom\+)?json|\*\/\*/.test(accept);
 }
 
+/** Fills under way at once on behalf of worklists: Orthanc reads every file of a series for one. */
+const WARMING_AT_ONCE = 2;
+
 export class SeriesMetadataCache {
   // Map order is use order: the least recently used entry goes first when over budget.
   private readonly entries = new Map<string, Entry>();
   private readonly orthancIds = new Map<string, string>();
   private bytes = 0;
+  /** fills asked by warm(), by key, so the viewer's own request waits for one rather than asking again */
+  private readonly warming = new Map<string, Promise<void>>();
 
   constructor(
     private readonly upstream: Upstream,
@@ -52,12 +57,43 @@ export class SeriesMetadataCache {
       await reply.code(200).header('content-type', hit.contentType).send(hit.body);
       return true;
     }
+    const warming = this.warming.get(key);
+    if (warming) {
+      await warming;
+      const warmed = this.entries.get(key);
+      if (warmed && warmed.validator === validator) {
+        await reply.code(200).header('content-type', warmed.contentType).send(warmed.body);
+        return true;
+      }
+    }
     const res = await this.upstream.buffered('GET', path, { host, accept: DICOM_JSON }).catch(() => null);
     if (!res || res.status !== 200) return false;
     const contentType = String(res.headers['content-type'] ?? DICOM_JSON);
     this.put(key, { validator, body: res.body, contentType });
     await reply.code(200).header('content-type', contentType).send(res.body);
     return true;
+  }
+
+  /**
+   * Fills the entry of a series a reader is about to open (the next cases of their worklist), so
+   * that opening it costs no parse of its files, which Orthanc does for every metadata request
+   * (and on a cold disk, reads every file). Only what is not held at all, a few at a time, in
+   * the background; serve() still checks it against Orthanc's index before answering with it.
+   * Whom it is for is not decided here: the caller warms only series the reader may open.
+   */
+  warm(host: string, studyUid: string, seriesUid: string): void {
+    const path = `/dicom-web/studies/${studyUid}/series/${seriesUid}/metadata`;
+    const key = `${host} ${path}`;
+    if (!SERIES_METADATA.test(path) || this.entries.has(key) || this.warming.has(key) || this.warming.size >= WARMING_AT_ONCE) return;
+    const fill = (async () => {
+      const validator = await this.validator(seriesUid);
+      if (validator === null) return;
+      const res = await this.upstream.buffered('GET', path, { host, accept: DICOM_JSON });
+      if (res.status === 200) this.put(key, { validator, body: res.body, contentType: String(res.headers['content-type'] ?? DICOM_JSON) });
+    })()
+      .catch(() => undefined)
+      .finally(() => this.warming.delete(key));
+    this.warming.set(key, fill);
   }
 
   private put(key: string, entry: Entry): void {
