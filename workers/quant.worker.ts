@@ -1,7 +1,9 @@
 // Lung masks, lesion suggestions and the figures of a read (lesion biomarkers, lobes) off the main thread: each is one to several seconds of
 // work over a chest CT, which would otherwise freeze painting and scrolling while it runs.
-// The CT arrives once (a copy the worker owns) and is kept for the requests that follow.
+// The CT arrives once (shared with the page, or a copy the worker owns) and is kept for the
+// requests that follow.
 import type { CtVolume } from '../src/quant/ctVolume.ts';
+import { isShared, sharedForWorkers } from '../src/workers/sharedMemory.ts';
 import { segmentLungs } from '../src/quant/lungMask.ts';
 import { suggestLesions } from '../src/quant/lesionSuggestion.ts';
 import { readFigures } from '../src/quant/readFigures.ts';
@@ -9,7 +11,7 @@ import type { QuantRequest, QuantResponse } from '../src/quant/quantWorkerClient
 
 export interface QuantWorkerState {
   ct: CtVolume | null;
-  /** the lung mask of the last figures request */
+  /** the lung mask of the last figures request, or the shared one this worker computed */
   lungs?: Uint8Array | null;
 }
 
@@ -23,7 +25,13 @@ export function handleQuantRequest(state: QuantWorkerState, request: QuantReques
     if (!ct) throw new Error('the quantification worker has no CT: send it with the request');
     if (request.op === 'lungs') {
       const result = segmentLungs(ct, progress);
-      post({ id, kind: 'lungs', result }, [result.labels.buffer as ArrayBuffer]);
+      // Shared where the page can share: the page and this worker then read one mask (the page
+      // edits it in place, and the figures see those edits), and the figures need not send it back.
+      const labels = sharedForWorkers(result.labels);
+      if (isShared(labels)) {
+        state.lungs = labels;
+        post({ id, kind: 'lungs', result: { ...result, labels } }, []);
+      } else post({ id, kind: 'lungs', result }, [result.labels.buffer as ArrayBuffer]);
       return;
     }
     if (request.op === 'suggest') {

@@ -64,23 +64,31 @@ export class QuantWorkerClient {
     });
   }
 
-  /** Right and left lung masks of `ct` (LUNG values on its grid). */
-  lungs(ct: CtVolume, onProgress?: QuantProgress): Promise<LungMask> {
-    return this.send<LungMask>((id, transfer) => ({ id, op: 'lungs', ct: this.ctFor(ct, transfer) }), onProgress);
+  /** Right and left lung masks of `ct` (LUNG values on its grid); shared with the worker where the page can share. */
+  async lungs(ct: CtVolume, onProgress?: QuantProgress): Promise<LungMask> {
+    const result = await this.send<LungMask>((id, transfer) => ({ id, op: 'lungs', ct: this.ctFor(ct, transfer) }), onProgress);
+    // A shared mask is the worker's own: the figures read it there.
+    if (isShared(result.labels)) this.lungsInWorker = result.labels;
+    return result;
   }
 
-  /** Suggested lesion components inside `lungs` (copied, the caller keeps its mask). */
+  /** Suggested lesion components inside `lungs` (shared, or copied: the caller keeps its mask). */
   suggest(ct: CtVolume, lungs: Uint8Array, onProgress?: QuantProgress, options?: Partial<SuggestionOptions>): Promise<Suggestion> {
     return this.send<Suggestion>((id, transfer) => {
-      const copy = lungs.slice();
-      transfer.push(copy.buffer);
+      // Shared: read in place (the suggestion never writes the mask).
+      let copy = lungs;
+      if (!isShared(lungs)) {
+        copy = lungs.slice();
+        transfer.push(copy.buffer as ArrayBuffer);
+      }
       return { id, op: 'suggest', ct: this.ctFor(ct, transfer), lungs: copy, options };
     }, onProgress);
   }
 
   /**
    * Lesion biomarkers and lobe involvement of the labelmap `labels` (copied). The lung mask is sent
-   * once per mask and kept by the worker: figures are asked for after every pause in painting.
+   * once per mask and kept by the worker (shared, or a copy, which does not see the reader's later
+   * lung edits): figures are asked for after every pause in painting.
    */
   figures(ct: CtVolume, lungs: Uint8Array, request: ReadFiguresRequest): Promise<ReadFigures> {
     return this.send<ReadFigures>((id, transfer) => {
@@ -88,8 +96,11 @@ export class QuantWorkerClient {
       transfer.push(labels.buffer as ArrayBuffer);
       let lungsCopy: Uint8Array | undefined;
       if (this.lungsInWorker !== lungs) {
-        lungsCopy = lungs.slice();
-        transfer.push(lungsCopy.buffer as ArrayBuffer);
+        lungsCopy = lungs;
+        if (!isShared(lungs)) {
+          lungsCopy = lungs.slice();
+          transfer.push(lungsCopy.buffer as ArrayBuffer);
+        }
         this.lungsInWorker = lungs;
       }
       return { id, op: 'figures', ct: this.ctFor(ct, transfer), lungs: lungsCopy, labels, lesionValues: request.lesionValues, lobeValues: request.lobeValues };

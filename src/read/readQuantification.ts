@@ -27,6 +27,7 @@ import { LOBE_NAMES } from '../quant/severityScore.ts';
 import type { SrQuantification } from '../sr/srModel.ts';
 import { srQuantificationOf } from '../sr/srQuantification.ts';
 import { QuantWorkerClient } from '../quant/quantWorkerClient.ts';
+import { plainCopy, sharedForWorkers } from '../workers/sharedMemory.ts';
 import { compressSlice, decompressSlice } from '../storage/sliceCodec.ts';
 import type { LocalDb } from '../storage/localDb.ts';
 import { useContouringStore } from '../stores/contouringStore.ts';
@@ -146,7 +147,7 @@ export class ReadQuantification {
     try {
       const stored = await this.restoreLungs();
       if (this.destroyed) return;
-      if (stored) return this.takeLungs(stored.labels, stored.rightMl, stored.leftMl, true);
+      if (stored) return this.takeLungs(sharedForWorkers(stored.labels), stored.rightMl, stored.leftMl, true);
       const result = await this.worker.lungs(this.ct, (fraction, stage) => {
         const s = useQuantStore.getState();
         s.set({ lungs: { ...s.lungs, fraction, stage } });
@@ -177,7 +178,7 @@ export class ReadQuantification {
   /** `evenIfClosed`: the reader's own lung edits, flushed as the read closes, are kept all the same. */
   private async saveLungs(labels: Uint8Array, rightMl: number, leftMl: number, evenIfClosed = false): Promise<void> {
     try {
-      const bytes = await compressSlice(labels);
+      const bytes = await compressSlice(plainCopy(labels));
       if (this.destroyed && !evenIfClosed) return;
       await this.db.quant.put({ caseKey: this.caseKey, user: this.reader, method: LUNG_MASK_METHOD, dims: [...this.ct.dims], rightMl, leftMl, bytes, updatedAt: Date.now() });
     } catch {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { int16ArrayForWorkers, isShared } from './sharedMemory.ts';
+import { int16ArrayForWorkers, isShared, plainCopy, sharedForWorkers } from './sharedMemory.ts';
 
 const g = globalThis as { crossOriginIsolated?: boolean };
 
@@ -21,5 +21,20 @@ describe('arrays that workers read in place', () => {
     expect(isShared(a)).toBe(false);
     delete g.crossOriginIsolated;
     expect(isShared(int16ArrayForWorkers(4))).toBe(false);
+  });
+
+  it('a mask moves into shared memory with its values, and comes out as an ordinary copy for the APIs that refuse shared memory', () => {
+    g.crossOriginIsolated = true;
+    const mask = Uint8Array.from([0, 1, 2, 1, 0]);
+    const shared = sharedForWorkers(mask);
+    expect(isShared(shared)).toBe(true);
+    expect([...shared]).toEqual([0, 1, 2, 1, 0]);
+    expect(sharedForWorkers(shared)).toBe(shared);
+    const plain = plainCopy(shared);
+    expect(isShared(plain)).toBe(false);
+    expect([...plain]).toEqual([0, 1, 2, 1, 0]);
+    expect(plainCopy(mask)).toBe(mask);
+    g.crossOriginIsolated = false;
+    expect(sharedForWorkers(mask)).toBe(mask);
   });
 });
