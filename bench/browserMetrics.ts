@@ -92,10 +92,16 @@ export function measureCaseOpen(appBase: string, path: string, timeoutMs = 180_0
   }, 'allow');
 }
 
+/** A browser just started, on a profile of its own (treePssKb finds its processes by it). */
+async function freshBrowser(serviceWorkers: 'allow' | 'block') {
+  const profile = mkdtempSync(join(tmpdir(), 'ctaw-bench-profile-'));
+  const context = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS, viewport: { width: 1600, height: 900 }, serviceWorkers });
+  return { profile, context };
+}
+
 /** The first paint of a static page in a fresh browser: what no page can be faster than. */
 export async function browserFirstPaintMs(appBase: string): Promise<number> {
-  const profile = mkdtempSync(join(tmpdir(), 'ctaw-bench-profile-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS, viewport: { width: 1600, height: 900 }, serviceWorkers: 'block' });
+  const { profile, context } = await freshBrowser('block');
   try {
     const page = context.pages()[0] ?? (await context.newPage());
     await page.goto(`${appBase}/favicon.svg`);
@@ -108,14 +114,7 @@ export async function browserFirstPaintMs(appBase: string): Promise<number> {
 }
 
 async function measureInFreshBrowser(timeoutMs: number, open: (page: Page, count: () => void) => Promise<number>, serviceWorkers: 'allow' | 'block'): Promise<PageLoadMetrics> {
-  const profile = mkdtempSync(join(tmpdir(), 'ctaw-bench-profile-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1600, height: 900 },
-    serviceWorkers,
-  });
+  const { profile, context } = await freshBrowser(serviceWorkers);
   let peakPssKb = 0;
   let peakHeap = 0;
   let bytes = 0;

@@ -54,12 +54,18 @@ function fakeReply() {
 
 const settle = () => new Promise((r) => setTimeout(r, 10));
 
+/** A cache on a fake archive, with SERIES warmed and the warm-up finished. */
+async function warmedCache() {
+  const archive = fakeArchive();
+  const cache = new SeriesMetadataCache(archive.upstream);
+  cache.warm('gw', STUDY, SERIES);
+  await settle();
+  return { archive, cache };
+}
+
 describe('series metadata warmed ahead of the viewer (the next cases of a worklist)', () => {
   it('a warmed series is answered without asking the archive for its metadata again', async () => {
-    const archive = fakeArchive();
-    const cache = new SeriesMetadataCache(archive.upstream);
-    cache.warm('gw', STUDY, SERIES);
-    await settle();
+    const { archive, cache } = await warmedCache();
     expect(archive.metadataAsks()).toBe(1);
     const { reply, sent } = fakeReply();
     expect(await cache.serve('gw', PATH, 'application/dicom+json', reply)).toBe(true);
@@ -81,10 +87,7 @@ describe('series metadata warmed ahead of the viewer (the next cases of a workli
   });
 
   it('a warmed entry is never served stale: a series changed since is asked again', async () => {
-    const archive = fakeArchive();
-    const cache = new SeriesMetadataCache(archive.upstream);
-    cache.warm('gw', STUDY, SERIES);
-    await settle();
+    const { archive, cache } = await warmedCache();
     archive.change('[{"00080018":{"vr":"UI","Value":["2"]}}]');
     const { reply, sent } = fakeReply();
     await cache.serve('gw', PATH, 'application/dicom+json', reply);
@@ -93,10 +96,7 @@ describe('series metadata warmed ahead of the viewer (the next cases of a workli
   });
 
   it('what is held is not warmed again, and a series the archive does not have is not asked for', async () => {
-    const archive = fakeArchive();
-    const cache = new SeriesMetadataCache(archive.upstream);
-    cache.warm('gw', STUDY, SERIES);
-    await settle();
+    const { archive, cache } = await warmedCache();
     cache.warm('gw', STUDY, SERIES);
     await settle();
     expect(archive.metadataAsks()).toBe(1);

@@ -6,7 +6,7 @@ import type { LungMask } from './lungMask.ts';
 import type { Suggestion, SuggestionOptions } from './lesionSuggestion.ts';
 import type { ReadFigures, ReadFiguresRequest } from './readFigures.ts';
 import { WorkerRpc } from '../workers/workerRpc.ts';
-import { isShared } from '../workers/sharedMemory.ts';
+import { forWorker, isShared } from '../workers/sharedMemory.ts';
 
 /** The CT as it crosses to the worker: its HU in a buffer of its own (a copy, transferred). */
 export type QuantRequest =
@@ -49,11 +49,7 @@ export class QuantWorkerClient {
     if (this.ctInWorker === ct.hu) return undefined;
     // Shared memory is read in place (the worker never writes the HU). Otherwise a copy: the
     // viewer keeps drawing and probing its own voxels meanwhile.
-    let hu = ct.hu;
-    if (!isShared(hu)) {
-      hu = ct.hu.slice();
-      transfer.push(hu.buffer as ArrayBuffer);
-    }
+    const hu = forWorker(ct.hu, transfer);
     this.ctInWorker = ct.hu;
     return { dims: [...ct.dims], spacing: [...ct.spacing], origin: [...ct.origin], direction: [...ct.direction], hu };
   }
@@ -76,12 +72,7 @@ export class QuantWorkerClient {
   suggest(ct: CtVolume, lungs: Uint8Array, onProgress?: QuantProgress, options?: Partial<SuggestionOptions>): Promise<Suggestion> {
     return this.send<Suggestion>((id, transfer) => {
       // Shared: read in place (the suggestion never writes the mask).
-      let copy = lungs;
-      if (!isShared(lungs)) {
-        copy = lungs.slice();
-        transfer.push(copy.buffer as ArrayBuffer);
-      }
-      return { id, op: 'suggest', ct: this.ctFor(ct, transfer), lungs: copy, options };
+      return { id, op: 'suggest', ct: this.ctFor(ct, transfer), lungs: forWorker(lungs, transfer), options };
     }, onProgress);
   }
 
@@ -94,16 +85,9 @@ export class QuantWorkerClient {
     return this.send<ReadFigures>((id, transfer) => {
       const labels = request.labels.slice();
       transfer.push(labels.buffer as ArrayBuffer);
-      let lungsCopy: Uint8Array | undefined;
-      if (this.lungsInWorker !== lungs) {
-        lungsCopy = lungs;
-        if (!isShared(lungs)) {
-          lungsCopy = lungs.slice();
-          transfer.push(lungsCopy.buffer as ArrayBuffer);
-        }
-        this.lungsInWorker = lungs;
-      }
-      return { id, op: 'figures', ct: this.ctFor(ct, transfer), lungs: lungsCopy, labels, lesionValues: request.lesionValues, lobeValues: request.lobeValues };
+      const lungsForWorker = this.lungsInWorker === lungs ? undefined : forWorker(lungs, transfer);
+      this.lungsInWorker = lungs;
+      return { id, op: 'figures', ct: this.ctFor(ct, transfer), lungs: lungsForWorker, labels, lesionValues: request.lesionValues, lobeValues: request.lobeValues };
     });
   }
 

@@ -25,7 +25,7 @@ import { useReadFormStore } from '../stores/readFormStore.ts';
 import { HelpOverlay } from '../contouring/ui/HelpOverlay.tsx';
 import { clampRadius, commandForKey } from '../contouring/shortcuts.ts';
 import { useContouringStore } from '../stores/contouringStore.ts';
-import { useOfflineStore, type OfflineSeriesState } from '../stores/offlineStore.ts';
+import { useOfflineStore } from '../stores/offlineStore.ts';
 
 declare global {
   interface Window {
@@ -72,13 +72,11 @@ export function ViewerPage({ studyUid, seriesUid }: { studyUid: string; seriesUi
   useEffect(() => {
     if (!loaded || !navigator.serviceWorker?.controller) return;
     const stop = new AbortController();
-    const offline = useOfflineStore.getState();
-    void offline.loadKept().then(() => {
+    void useOfflineStore.getState().loadKept().then(() => {
       if (!stop.signal.aborted) void useOfflineStore.getState().keep(studyUid, seriesUid, { background: true, signal: stop.signal });
     });
     return () => stop.abort();
   }, [loaded, studyUid, seriesUid]);
-  const offlineCopy = useOfflineStore((s) => s.series[seriesUid]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -146,7 +144,7 @@ export function ViewerPage({ studyUid, seriesUid }: { studyUid: string; seriesUi
         <button aria-pressed={leftTool === 'crosshairs'} onClick={() => viewerRef.current?.setLeftTool('crosshairs')} title="Left drag: crosshairs (key c)">Crosshairs</button>
         <button onClick={() => viewerRef.current?.resetView()} title="Reset zoom, pan and window (key r)">Reset</button>
         <span className="window-label" data-testid="window-label">{windowLabel}</span>
-        {offlineCopy && <OfflineCopy state={offlineCopy} />}
+        <OfflineCopy seriesUid={seriesUid} />
         <button onClick={() => useContouringStore.getState().set({ helpOpen: true })} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">?</button>
       </header>
       {warnings.length > 0 && (
@@ -199,8 +197,13 @@ export function ViewerPage({ studyUid, seriesUid }: { studyUid: string; seriesUi
   );
 }
 
-/** Whether this series can be read with the network cut. */
-function OfflineCopy({ state }: { state: OfflineSeriesState }) {
+/**
+ * Whether this series can be read with the network cut. Its own subscription: the progress moves
+ * with every frame kept, and must not re-render the page while the reader paints.
+ */
+function OfflineCopy({ seriesUid }: { seriesUid: string }) {
+  const state = useOfflineStore((s) => s.series[seriesUid]);
+  if (!state) return null;
   if (state.state === 'kept') return <span className="muted" data-testid="viewer-offline" data-state="kept" title="This series opens with no network">Offline ✓</span>;
   if (state.state === 'saving') return <span className="muted" data-testid="viewer-offline" data-state="saving" title="Keeping a copy for reading offline">Offline {state.done}/{state.total || '?'}</span>;
   return <span className="error-text" data-testid="viewer-offline" data-state="failed" title={state.error ?? ''}>Not kept offline</span>;

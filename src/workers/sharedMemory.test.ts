@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { int16ArrayForWorkers, isShared, plainCopy, sharedForWorkers } from './sharedMemory.ts';
+import { forWorker, int16ArrayForWorkers, isShared, plainCopy, sharedForWorkers } from './sharedMemory.ts';
 
 const g = globalThis as { crossOriginIsolated?: boolean };
 
@@ -36,5 +36,18 @@ describe('arrays that workers read in place', () => {
     expect(plainCopy(mask)).toBe(mask);
     g.crossOriginIsolated = false;
     expect(sharedForWorkers(mask)).toBe(mask);
+  });
+
+  it('a worker gets shared memory as it is and nothing to transfer, an ordinary array as a copy it owns', () => {
+    g.crossOriginIsolated = true;
+    const shared = int16ArrayForWorkers(3);
+    const transfer: ArrayBuffer[] = [];
+    expect(forWorker(shared, transfer)).toBe(shared);
+    expect(transfer).toEqual([]);
+    const plain = Int16Array.from([5, -7, 9]);
+    const sent = forWorker(plain, transfer);
+    expect(sent).not.toBe(plain);
+    expect([...sent]).toEqual([5, -7, 9]);
+    expect(transfer).toEqual([sent.buffer]);
   });
 });

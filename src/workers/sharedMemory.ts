@@ -28,3 +28,14 @@ export function plainCopy(array: Uint8Array): Uint8Array<ArrayBuffer> {
 export function isShared(array: ArrayBufferView): boolean {
   return typeof SharedArrayBuffer === 'function' && array.buffer instanceof SharedArrayBuffer;
 }
+
+/**
+ * `array` as a worker is to get it: itself when shared (read in place), else a copy whose buffer
+ * goes into `transfer` (the caller keeps using its own).
+ */
+export function forWorker<T extends Uint8Array | Int16Array>(array: T, transfer: ArrayBuffer[]): T {
+  if (isShared(array)) return array;
+  const copy = array.slice() as T;
+  transfer.push(copy.buffer as ArrayBuffer);
+  return copy;
+}
