@@ -14,6 +14,7 @@ import { storageShortfall } from './storageBudget.ts';
 import { loadStudyConfig } from '../contouring/segmentConfig.ts';
 import { retryGet } from '../dicomweb/retryGet.ts';
 import { DICOM_CACHE } from '../sw/cachePolicy.ts';
+import { keptMarkerUrl } from '../sw/keptSeries.ts';
 
 export class PrefetchError extends Error {
   constructor(message: string) {
@@ -85,6 +86,11 @@ export async function prefetchSeries(studyUid: string, seriesUid: string, onProg
   // The study's read form, which a case needs to be read offline, is kept too.
   const form = await loadStudyConfig().then((c) => c.form).catch(() => null);
   if (form) await keepFresh(cache, form, 'application/json', signal);
+
+  // Before the first frame: the service worker answers a series' frames from the cache only
+  // where this marker is (src/sw/keptSeries.ts), and is told at once.
+  await cache.put(keptMarkerUrl(location.origin, seriesUid), new Response(''));
+  navigator.serviceWorker.controller.postMessage({ kind: 'kept-series', seriesUid });
 
   const progress: PrefetchProgress = { done: 0, total: instances.length, bytes: 0 };
   onProgress({ ...progress });
