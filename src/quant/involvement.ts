@@ -439,6 +439,13 @@ export class InvolvementTracker {
     for (let n = 0; n < indices.length; n++) this.lobeChanged(indices[n], before[n], after[n]);
   }
 
+  /** Lesion voxels anywhere (in a lung or not), now; O(slices). */
+  lesionVoxels(): number {
+    let n = 0;
+    for (let k = 0; k < this.nz; k++) n += this.lesionRight[k] + this.lesionLeft[k] + this.lesionOutside[k];
+    return n;
+  }
+
   /** The figures now; O(slices). */
   snapshot(): Involvement {
     const right = thirdsFromSliceCounts(this.lungRight, this.step);

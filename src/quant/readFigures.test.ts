@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readFigures } from './readFigures.ts';
+import { figuresOfNothing, readFigures } from './readFigures.ts';
+import { InvolvementTracker } from './involvement.ts';
 import { lesionBiomarkers } from './lesionBiomarkers.ts';
 import type { CtVolume } from './ctVolume.ts';
 
@@ -11,6 +12,32 @@ function ct(dims: [number, number, number], hu?: number[]): CtVolume {
 const NO_LOBES = [[], [], [], [], []];
 
 describe('the figures of a read', () => {
+  it('of a read with no lesion voxel and no lobe are known without the volume, equal to what readFigures computes', () => {
+    const volume = ct([4, 2, 2]);
+    const lungs = new Uint8Array(16).fill(1);
+    const labels = new Uint8Array(16);
+    labels[3] = 9; // a segment that is not a lesion (a lung drawn by hand)
+    const tracker = new InvolvementTracker(lungs, labels, [1, 2], volume.dims, volume.spacing, volume.direction);
+    expect(tracker.lesionVoxels()).toBe(0);
+    const request = { labels, lesionValues: [1, 2], lobeValues: NO_LOBES };
+    expect(figuresOfNothing(tracker.lesionVoxels(), request)).toEqual(readFigures(volume, lungs, request));
+    // One lesion voxel, in a lung or outside: the worker must measure it.
+    labels[5] = 2;
+    tracker.rebuild();
+    expect(tracker.lesionVoxels()).toBe(1);
+    expect(figuresOfNothing(tracker.lesionVoxels(), request)).toBeNull();
+    labels[5] = 0;
+    lungs[6] = 0;
+    labels[6] = 1;
+    tracker.rebuild();
+    expect(tracker.lesionVoxels()).toBe(1);
+    expect(figuresOfNothing(tracker.lesionVoxels(), request)).toBeNull();
+    // A lobe drawn: its volume is a figure even with no lesion.
+    labels[6] = 0;
+    tracker.rebuild();
+    expect(figuresOfNothing(tracker.lesionVoxels(), { lobeValues: [[4], [], [], [], []] })).toBeNull();
+  });
+
   it('measures the lesion segments merged into one mask, lesion by lesion, as lesionBiomarkers does', () => {
     // Two lesion segments (1 and 2) touching: one lesion; a lung segment (9) is not a lesion.
     const volume = ct([6, 1, 1], [-600, -200, -600, -800, 0, 0]);

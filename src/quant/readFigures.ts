@@ -30,6 +30,17 @@ export interface ReadFigures {
   severity_score_lobar: number | null;
 }
 
+/**
+ * The figures of a read with no lesion voxel and no lobe segment, known without the volume:
+ * readFigures' answer there, given at once. A case just opened is that read, and running the
+ * worker for it cost two full-size copies of the labelmap (the one sent, the lesion mask there)
+ * at the moment of the open's peak memory. null: readFigures must run.
+ */
+export function figuresOfNothing(lesionVoxels: number, request: Pick<ReadFiguresRequest, 'lobeValues'>): ReadFigures | null {
+  if (lesionVoxels > 0 || request.lobeValues.some((v) => v.length > 0)) return null;
+  return { lesions: [], lobes: null, severity_score_lobar: null };
+}
+
 export function readFigures(ct: CtVolume, lungs: Uint8Array, request: ReadFiguresRequest): ReadFigures {
   const { labels, lesionValues, lobeValues } = request;
   const isLesion = lesionLookup(lesionValues);

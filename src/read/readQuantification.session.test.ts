@@ -148,7 +148,7 @@ describe('a lesion suggestion in the read', () => {
 });
 
 describe('the lesion figures of a read', () => {
-  it('are asked for once painting pauses, not per voxel, and a submit gets those of the labelmap as it is', async () => {
+  it('are asked for once painting pauses, not per voxel, and a submit gets those of the labelmap as it is; an empty one is not sent', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
     try {
       useContouringStore.getState().set({ segments: [segment(1)], activeValue: 1 });
@@ -163,19 +163,21 @@ describe('the lesion figures of a read', () => {
       const quant = new ReadQuantification(db, 'st/se', 'Cy', tools, worker as never);
       await quant.start();
       await vi.advanceTimersByTimeAsync(1000);
-      expect(figures).toHaveBeenCalledTimes(1);
+      // Nothing painted, no lobe: the figures are known without the worker (and no labelmap copy).
+      expect(figures).toHaveBeenCalledTimes(0);
+      expect(useQuantStore.getState().figures).toMatchObject({ state: 'done', stale: false, result: { lesions: [], lobes: null, severity_score_lobar: null } });
 
-      // A stroke of three voxels, 300 ms apart: one request, a second after the last.
+      // A stroke of three voxels, 300 ms apart: no request while painting, one after the last.
       for (const n of [0, 8, 16]) {
         editor.onVoxelChanged?.(n, 0, 1);
         labels[n] = 1;
         await vi.advanceTimersByTimeAsync(300);
       }
-      expect(figures).toHaveBeenCalledTimes(1);
+      expect(figures).toHaveBeenCalledTimes(0);
       expect(useQuantStore.getState().figures.stale).toBe(true);
       await vi.advanceTimersByTimeAsync(800);
-      expect(figures).toHaveBeenCalledTimes(2);
-      expect(figures.mock.calls[1][2].lesionValues).toContain(1);
+      expect(figures).toHaveBeenCalledTimes(1);
+      expect(figures.mock.calls[0][2].lesionValues).toContain(1);
       expect(useQuantStore.getState().figures).toMatchObject({ state: 'done', stale: false });
       expect(useQuantStore.getState().figures.result?.lesions[0].volume_ml).toBe(0.003);
 
@@ -183,9 +185,23 @@ describe('the lesion figures of a read', () => {
       editor.onVoxelChanged?.(24, 0, 1);
       labels[24] = 1;
       const submitted = await quant.forSubmit();
-      expect(figures).toHaveBeenCalledTimes(3);
+      expect(figures).toHaveBeenCalledTimes(2);
       expect(submitted?.lesions.map((l) => l.volumeMl)).toEqual([0.004]);
       expect(submitted?.involvementPct.right).toBeCloseTo((100 * 4) / 24, 12);
+
+      // All of it erased: known without the worker again; then one voxel painted: the worker again.
+      for (const n of [0, 8, 16, 24]) {
+        editor.onVoxelChanged?.(n, 1, 0);
+        labels[n] = 0;
+      }
+      await vi.advanceTimersByTimeAsync(1200);
+      expect(figures).toHaveBeenCalledTimes(2);
+      expect(useQuantStore.getState().figures).toMatchObject({ state: 'done', stale: false, result: { lesions: [] } });
+      editor.onVoxelChanged?.(8, 0, 1);
+      labels[8] = 1;
+      await vi.advanceTimersByTimeAsync(1200);
+      expect(figures).toHaveBeenCalledTimes(3);
+      expect(useQuantStore.getState().figures.result?.lesions[0].volume_ml).toBe(0.001);
       quant.destroy();
     } finally {
       vi.useRealTimers();

@@ -22,7 +22,7 @@ import { isLesionSegment } from '../quant/lesionSegments.ts';
 import { InvolvementTracker, type Involvement } from '../quant/involvement.ts';
 import type { Suggestion } from '../quant/lesionSuggestion.ts';
 import { lobeOfType } from '../quant/lobeRegions.ts';
-import type { ReadFigures, ReadFiguresRequest } from '../quant/readFigures.ts';
+import { figuresOfNothing, type ReadFigures, type ReadFiguresRequest } from '../quant/readFigures.ts';
 import { LOBE_NAMES } from '../quant/severityScore.ts';
 import type { SrQuantification } from '../sr/srModel.ts';
 import { srQuantificationOf } from '../sr/srQuantification.ts';
@@ -303,11 +303,18 @@ export class ReadQuantification {
     this.figuresDirty = false;
     if (this.figuresTimer !== null) clearTimeout(this.figuresTimer);
     this.figuresTimer = null;
+    const request = this.figuresRequest();
+    // Nothing to measure (a case just opened): answered here, no run under way to wait for.
+    const known = figuresOfNothing(this.tracker?.lesionVoxels() ?? 1, request);
+    if (known) {
+      useQuantStore.getState().set({ figures: { state: 'done', stale: false, error: null, result: known } });
+      return Promise.resolve(known);
+    }
     const s = useQuantStore.getState();
     s.set({ figures: { ...s.figures, state: 'running' } });
     const run = (async () => {
       try {
-        const result = await figures(this.ct, lungs, this.figuresRequest());
+        const result = await figures(this.ct, lungs, request);
         if (this.destroyed) return null;
         useQuantStore.getState().set({ figures: { state: 'done', stale: this.figuresDirty, error: null, result } });
         return result;
