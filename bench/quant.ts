@@ -12,7 +12,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ctSeriesFromPart10 } from '../src/quant/ctFromPart10.ts';
 import type { CtVolume } from '../src/quant/ctVolume.ts';
-import { InvolvementTracker } from '../src/quant/involvement.ts';
+import { InvolvementTracker } from '../src/quant/involvementTracker.ts';
 import { sliceFlags, suggestLesions } from '../src/quant/lesionSuggestion.ts';
 import { segmentLungs } from '../src/quant/lungMask.ts';
 import { sliceSensitivitySpecificity } from '../src/quant/sliceAgreement.ts';

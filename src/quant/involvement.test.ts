@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InvolvementTracker, lesionLookup, measureInvolvement } from './involvement.ts';
+import { lesionLookup, measureInvolvement } from './involvement.ts';
+import { InvolvementTracker } from './involvementTracker.ts';
 import { LUNG, voxelMl } from './ctVolume.ts';
 import { chestPhantom } from './phantom.testSupport.ts';
 import { bandScore } from './severityScore.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { figuresOfNothing, readFigures } from './readFigures.ts';
-import { InvolvementTracker } from './involvement.ts';
+import { InvolvementTracker } from './involvementTracker.ts';
 import { lesionBiomarkers } from './lesionBiomarkers.ts';
 import type { CtVolume } from './ctVolume.ts';
 

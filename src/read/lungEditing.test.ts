@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ContouringSession, OtherEditTarget } from '../contouring/contouringSession.ts';
 import { LUNG, type CtVolume } from '../quant/ctVolume.ts';
-import { InvolvementTracker, measureInvolvement } from '../quant/involvement.ts';
+import { measureInvolvement } from '../quant/involvement.ts';
+import { InvolvementTracker } from '../quant/involvementTracker.ts';
 import { LungEditing } from './lungEditing.ts';
 
 // The contouring session is a fake here (it needs Cornerstone's views): it only holds the target

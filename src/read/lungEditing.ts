@@ -9,7 +9,7 @@ import type { ContouringSession, OtherEditTarget } from '../contouring/contourin
 import { LabelmapEditor } from '../contouring/labelmapEditor.ts';
 import type { Rgb } from '../model/color.ts';
 import { LUNG, type CtVolume } from '../quant/ctVolume.ts';
-import type { InvolvementTracker } from '../quant/involvement.ts';
+import type { InvolvementTracker } from '../quant/involvementTracker.ts';
 
 const SAVE_AFTER_MS = 1000;
 

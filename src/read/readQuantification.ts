@@ -19,7 +19,8 @@ import { makeLabelColors, setLabelColor, type LabelColors } from '../contouring/
 import type { DraftSegment } from '../model/segment.ts';
 import { LUNG, type CtVolume } from '../quant/ctVolume.ts';
 import { isLesionSegment } from '../quant/lesionSegments.ts';
-import { InvolvementTracker, type Involvement } from '../quant/involvement.ts';
+import type { Involvement } from '../quant/involvement.ts';
+import { InvolvementTracker } from '../quant/involvementTracker.ts';
 import type { Suggestion } from '../quant/lesionSuggestion.ts';
 import { lobeOfType } from '../quant/lobeRegions.ts';
 import { figuresOfNothing, type ReadFigures, type ReadFiguresRequest } from '../quant/readFigures.ts';
